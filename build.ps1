@@ -1,0 +1,37 @@
+<#
+.SYNOPSIS
+Builds, tests and demonstrates CowPages.
+
+.DESCRIPTION
+Plain pwsh, no Invoke-Build. Tasks:
+  Build  lays out a ready-to-import module in out/CowPages/<version>/ and compiles the C fixtures into out/fixtures/.
+  Test   builds, runs the xunit tests of the core, then Pester against the built module in a child pwsh,
+         and ends with one line "N passed, N failed". Exits non-zero on any failure.
+  Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
+  Clean  removes out/ and the projects' bin/ and obj/.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string]$Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string]$Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. "$PSScriptRoot/tools/BuildCommon.ps1"
+
+switch ($Task) {
+    'Clean' { Invoke-Clean }
+    'Build' { $null = Invoke-Build -Configuration $Configuration }
+    'Test' {
+        $module = Invoke-Build -Configuration $Configuration
+        exit (Invoke-Test -Configuration $Configuration -ModulePath $module)
+    }
+    'Demo' {
+        $module = Invoke-Build -Configuration $Configuration
+        & "$PSScriptRoot/tools/Demo.ps1" -ModulePath $module -FixturePath (Join-Path $script:OutDir 'fixtures')
+    }
+}

@@ -1,0 +1,61 @@
+namespace CowPages;
+
+/// <summary>One VMA: a line of <c>/proc/PID/maps</c>.</summary>
+public sealed class MemoryMapping
+{
+    /// <summary>The name shown for a mapping with no path: an anonymous range.</summary>
+    public const string AnonymousName = "[anon]";
+
+    public MemoryMapping(ulong start, ulong end, string permissions, ulong offset, string device, ulong inode, string? path, bool deleted)
+    {
+        Start = start;
+        End = end;
+        Permissions = permissions;
+        Offset = offset;
+        Device = device;
+        Inode = inode;
+        Path = path;
+        Deleted = deleted;
+        Name = string.IsNullOrEmpty(path) ? AnonymousName : path!;
+    }
+
+    /// <summary>The first address of the range.</summary>
+    public ulong Start { get; }
+
+    /// <summary>The address just past the range.</summary>
+    public ulong End { get; }
+
+    /// <summary>The permissions as the kernel prints them, for example <c>rw-p</c>.</summary>
+    public string Permissions { get; }
+
+    /// <summary>The file offset of <see cref="Start"/>, for file-backed mappings.</summary>
+    public ulong Offset { get; }
+
+    /// <summary>The device as <c>major:minor</c> in hex.</summary>
+    public string Device { get; }
+
+    public ulong Inode { get; }
+
+    /// <summary>The path or pseudo-name (<c>[heap]</c>, <c>[stack]</c>, ...), null for anonymous ranges. Without the <c> (deleted)</c> suffix.</summary>
+    public string? Path { get; }
+
+    /// <summary>True when the kernel marked the file <c>(deleted)</c>, as for memfd and shared anonymous memory.</summary>
+    public bool Deleted { get; }
+
+    /// <summary>The path, the pseudo-name, or <c>[anon]</c>: what <c>-Mapping</c> wildcards match.</summary>
+    public string Name { get; }
+
+    public ulong Size => End - Start;
+
+    public bool IsPrivate => Permissions.Length == 4 && Permissions[3] == 'p';
+
+    public bool IsShared => Permissions.Length == 4 && Permissions[3] == 's';
+
+    /// <summary>Backed by a file or shmem object (inode set), rather than anonymous memory.</summary>
+    public bool IsFileBacked => Inode != 0;
+
+    /// <summary>Pseudo-mappings like <c>[heap]</c> or <c>[vdso]</c>.</summary>
+    public bool IsPseudo => Path is { Length: > 1 } p && p[0] == '[' && p[^1] == ']' && Inode == 0;
+
+    public override string ToString() => $"{Start:x}-{End:x} {Permissions} {Name}";
+}

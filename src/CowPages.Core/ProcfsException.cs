@@ -1,0 +1,61 @@
+using System;
+using CowPages.Native;
+
+namespace CowPages;
+
+/// <summary>
+/// The one exception type the core throws for procfs failures. It names the file and, where there is one,
+/// the process, so that every error a user sees says which PID and which file, and what to do.
+/// </summary>
+public class ProcfsException : Exception
+{
+    public ProcfsException(ProcfsErrorKind kind, string path, int? processId, int? errno, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+        Path = path;
+        ProcessId = processId;
+        Errno = errno;
+    }
+
+    public ProcfsErrorKind Kind { get; }
+
+    /// <summary>The procfs file involved, such as <c>/proc/42/pagemap</c>.</summary>
+    public string Path { get; }
+
+    public int? ProcessId { get; }
+
+    /// <summary>The errno the kernel returned, when the failure came from a system call.</summary>
+    public int? Errno { get; }
+
+    internal static ProcfsException FromErrno(int errno, string operation, string path, int? processId)
+    {
+        ProcfsErrorKind kind = errno switch
+        {
+            LibC.ENOENT or LibC.ESRCH => ProcfsErrorKind.NotFound,
+            LibC.EACCES or LibC.EPERM => ProcfsErrorKind.AccessDenied,
+            LibC.EINVAL => ProcfsErrorKind.InvalidArgument,
+            _ => ProcfsErrorKind.IoError,
+        };
+        string who = processId is int pid ? $"process {pid}: " : "";
+        string advice = kind switch
+        {
+            ProcfsErrorKind.NotFound when processId is not null => " The process does not exist or has exited.",
+            ProcfsErrorKind.AccessDenied when path.StartsWith("/proc/kpage", StringComparison.Ordinal) =>
+                " The kpage* files are readable only by root (CAP_SYS_ADMIN); run as root to see page flags.",
+            ProcfsErrorKind.AccessDenied =>
+                " Run as root, or as the process's owner if it is dumpable (ptrace read access is needed).",
+            _ => "",
+        };
+        return new ProcfsException(kind, path, processId, errno,
+            $"{who}cannot {operation} {path}: {LibC.Describe(errno)}.{advice}");
+    }
+
+    internal static ProcfsException ProcessExited(int processId, string path) =>
+        new(ProcfsErrorKind.ProcessExited, path, processId, null,
+            $"process {processId}: exited while {path} was being read; the results for it are incomplete.");
+
+    internal static ProcfsException Malformed(string path, int? processId, string detail) =>
+        new(ProcfsErrorKind.Malformed, path, processId, null,
+            $"{(processId is int pid ? $"process {pid}: " : "")}cannot parse {path}: {detail}");
+}

@@ -1,0 +1,225 @@
+using System;
+using System.Runtime.InteropServices;
+using CowPages.Native;
+
+namespace CowPages.Reading;
+
+/// <summary>
+/// Looks up many PFNs in <c>/proc/kpageflags</c>, <c>/proc/kpagecount</c> and <c>/proc/kpagecgroup</c> at once:
+/// the PFNs are sorted, merged into windows, and each window is read with one <c>pread</c> per file.
+/// The files are root-only (mode 0400); their layout is <c>fs/proc/page.c</c>.
+/// </summary>
+public sealed class FrameReader : IDisposable
+{
+    public const string FlagsPath = "/proc/kpageflags";
+    public const string CountPath = "/proc/kpagecount";
+    public const string CgroupPath = "/proc/kpagecgroup";
+
+    /// <summary>
+    /// PFNs closer than this are read as one window: the kernel spends about 35 ns per extra word, far less
+    /// than a second system call.
+    /// </summary>
+    internal const int MaxGap = 64;
+
+    /// <summary>Largest window read at once, in words (512 KiB per file).</summary>
+    internal const int MaxWindow = 65536;
+
+    private readonly ProcfsFile? _flags;
+    private readonly ProcfsFile? _counts;
+    private readonly ProcfsFile? _cgroups;
+    private readonly ulong[] _window = new ulong[MaxWindow];
+    private ulong[] _sortedPfns = Array.Empty<ulong>();
+    private int[] _sortedIndex = Array.Empty<int>();
+
+    private FrameReader(ProcfsFile? flags, ProcfsFile? counts, ProcfsFile? cgroups)
+    {
+        _flags = flags;
+        _counts = counts;
+        _cgroups = cgroups;
+    }
+
+    /// <summary>True when <c>/proc/kpagecgroup</c> was asked for and exists (it needs CONFIG_MEMCG).</summary>
+    public bool HasCgroup => _cgroups is not null;
+
+    /// <summary>
+    /// Opens the files named by <paramref name="fields"/>. <c>/proc/kpageflags</c> is always opened, since it
+    /// decides which PFNs exist. A missing <c>/proc/kpagecgroup</c> is tolerated.
+    /// </summary>
+    /// <exception cref="ProcfsException">Not root (AccessDenied), or a required file is missing.</exception>
+    public static FrameReader Open(FrameFields fields)
+    {
+        ProcfsFile? flags = null, counts = null, cgroups = null;
+        try
+        {
+            flags = ProcfsFile.Open(FlagsPath);
+            if (fields.HasFlag(FrameFields.MapCount))
+            {
+                counts = ProcfsFile.Open(CountPath);
+            }
+            if (fields.HasFlag(FrameFields.Cgroup))
+            {
+                try
+                {
+                    cgroups = ProcfsFile.Open(CgroupPath);
+                }
+                catch (ProcfsException e) when (e.Kind == ProcfsErrorKind.NotFound)
+                {
+                    cgroups = null;
+                }
+            }
+            return new FrameReader(flags, counts, cgroups);
+        }
+        catch
+        {
+            flags?.Dispose();
+            counts?.Dispose();
+            cgroups?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="results"/>[i] for <paramref name="pfns"/>[i]. PFNs may come in any order and repeat.
+    /// A PFN past the end of physical memory gets <see cref="FrameInfo.Found"/> = false.
+    /// </summary>
+    public void Lookup(ReadOnlySpan<ulong> pfns, Span<FrameInfo> results)
+    {
+        if (results.Length < pfns.Length)
+        {
+            throw new ArgumentException("results is shorter than pfns", nameof(results));
+        }
+        int n = pfns.Length;
+        if (_sortedPfns.Length < n)
+        {
+            _sortedPfns = new ulong[Math.Max(n, _sortedPfns.Length * 2)];
+            _sortedIndex = new int[_sortedPfns.Length];
+        }
+        pfns.CopyTo(_sortedPfns);
+        for (int i = 0; i < n; i++)
+        {
+            _sortedIndex[i] = i;
+        }
+        Array.Sort(_sortedPfns, _sortedIndex, 0, n);
+
+        int first = 0;
+        while (first < n)
+        {
+            ulong windowStart = _sortedPfns[first];
+            int last = first;
+            while (last + 1 < n
+                && _sortedPfns[last + 1] - _sortedPfns[last] <= MaxGap
+                && _sortedPfns[last + 1] - windowStart < MaxWindow)
+            {
+                last++;
+            }
+            int length = (int)(_sortedPfns[last] - windowStart + 1);
+            FillWindow(windowStart, length, first, last, results);
+            first = last + 1;
+        }
+    }
+
+    /// <summary>Reads consecutive frames from <paramref name="firstPfn"/>; returns how many exist.</summary>
+    public int ReadRange(ulong firstPfn, Span<FrameInfo> results)
+    {
+        int done = 0;
+        while (done < results.Length)
+        {
+            int length = Math.Min(MaxWindow, results.Length - done);
+            Span<FrameInfo> target = results.Slice(done, length);
+            ulong windowStart = firstPfn + (ulong)done;
+            int found = ReadWindow(_flags!, windowStart, length);
+            for (int i = 0; i < length; i++)
+            {
+                target[i] = new FrameInfo { Flags = i < found ? _window[i] : 0, Found = i < found };
+            }
+            ReadSecondary(_counts, FrameFields.MapCount, windowStart, found, target, SortedSlice.Empty);
+            ReadSecondary(_cgroups, FrameFields.Cgroup, windowStart, found, target, SortedSlice.Empty);
+            done += found;
+            if (found < length)
+            {
+                break;
+            }
+        }
+        return done;
+    }
+
+    private void FillWindow(ulong windowStart, int length, int first, int last, Span<FrameInfo> results)
+    {
+        int found = ReadWindow(_flags!, windowStart, length);
+        for (int k = first; k <= last; k++)
+        {
+            int at = (int)(_sortedPfns[k] - windowStart);
+            results[_sortedIndex[k]] = at < found
+                ? new FrameInfo { Flags = _window[at], Found = true }
+                : new FrameInfo { Found = false };
+        }
+        var sorted = new SortedSlice(first, last);
+        ReadSecondary(_counts, FrameFields.MapCount, windowStart, found, results, sorted);
+        ReadSecondary(_cgroups, FrameFields.Cgroup, windowStart, found, results, sorted);
+    }
+
+    /// <summary>
+    /// Reads kpagecount or kpagecgroup over the same window and stores each word in its result: by position
+    /// for a contiguous range (<paramref name="sorted"/> empty), or through the sort order for a lookup.
+    /// </summary>
+    private void ReadSecondary(ProcfsFile? file, FrameFields field, ulong windowStart, int length, Span<FrameInfo> results, SortedSlice sorted)
+    {
+        if (file is null || length == 0)
+        {
+            return;
+        }
+        int read = ReadWindow(file, windowStart, length);
+        if (sorted.IsEmpty)
+        {
+            for (int i = 0; i < read; i++)
+            {
+                Store(ref results[i], field, _window[i]);
+            }
+            return;
+        }
+        for (int k = sorted.First; k <= sorted.Last; k++)
+        {
+            int at = (int)(_sortedPfns[k] - windowStart);
+            if (at < read)
+            {
+                Store(ref results[_sortedIndex[k]], field, _window[at]);
+            }
+        }
+    }
+
+    private static void Store(ref FrameInfo info, FrameFields field, ulong word)
+    {
+        if (field == FrameFields.MapCount)
+        {
+            info.MapCount = word;
+        }
+        else
+        {
+            info.CgroupInode = word;
+        }
+    }
+
+    private readonly record struct SortedSlice(int First, int Last)
+    {
+        public bool IsEmpty => Last < First;
+
+        public static SortedSlice Empty => new(0, -1);
+    }
+
+    private int ReadWindow(ProcfsFile file, ulong firstPfn, int length)
+    {
+        if (length == 0 || firstPfn > long.MaxValue / sizeof(ulong))
+        {
+            return 0;
+        }
+        Span<byte> bytes = MemoryMarshal.AsBytes(_window.AsSpan(0, length));
+        return file.ReadAt((long)(firstPfn * sizeof(ulong)), bytes) / sizeof(ulong);
+    }
+
+    public void Dispose()
+    {
+        _flags?.Dispose();
+        _counts?.Dispose();
+        _cgroups?.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Management.Automation;
+using CowPages.Analysis;
+using CowPages.Reading;
+
+namespace CowPages.Commands;
+
+[Cmdlet(VerbsCommon.Get, "PageMap", DefaultParameterSetName = IdSet)]
+[OutputType(typeof(PageMapEntry))]
+public sealed class GetPageMapCommand : ProcessTargetCmdlet
+{
+    private const int ProgressId = 0x43500001;
+
+    private bool _warnedHiddenFrames;
+
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(MappingNameCompleter))]
+    public string[]? Mapping { get; set; }
+
+    [Parameter]
+    public ulong Address { get; set; }
+
+    [Parameter]
+    public ulong Count { get; set; }
+
+    [Parameter]
+    public SwitchParameter Present { get; set; }
+
+    protected override void ProcessTarget(int processId)
+    {
+        PageSelection selection;
+        try
+        {
+            selection = new PageSelection(MappingFilter.From(Mapping),
+                MyInvocation.BoundParameters.ContainsKey(nameof(Address)) ? Address : null,
+                MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null);
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(ErrorHelper.InvalidRange(e, processId));
+            return;
+        }
+
+        using PageWalker walker = PageWalker.Open(processId, selection);
+        bool framesVisible = Privilege.HasSysAdmin;
+        var progress = new ProgressReporter(this, ProgressId, $"Reading /proc/{processId}/pagemap");
+        ulong done = 0;
+        try
+        {
+            foreach (PagemapChunk chunk in walker.Chunks(CancelToken))
+            {
+                progress.Report(done, walker.TotalPages, $"Mapping {chunk.MappingIndex + 1} of {walker.Ranges.Count}: {chunk.Mapping.Name}");
+                for (int i = 0; i < chunk.Count; i++)
+                {
+                    Decoding.PagemapWord word = chunk[i];
+                    if (Present && !word.Present)
+                    {
+                        continue;
+                    }
+                    if (framesVisible && word.Present && word.Pfn == 0)
+                    {
+                        // CAP_SYS_ADMIN outside the initial user namespace: the kernel still zeroes PFNs.
+                        framesVisible = false;
+                    }
+                    if (!framesVisible && !_warnedHiddenFrames)
+                    {
+                        WarnHiddenFrames(walker);
+                    }
+                    WriteObject(new PageMapEntry(processId, chunk.AddressOf(i), word, chunk.Mapping, framesVisible));
+                }
+                done += (ulong)chunk.Count;
+            }
+        }
+        finally
+        {
+            progress.Complete();
+        }
+    }
+
+    private void WarnHiddenFrames(PageWalker walker)
+    {
+        _warnedHiddenFrames = true;
+        WriteWarning($"The kernel hides PFNs and swap offsets in /proc/{walker.ProcessId}/pagemap from callers without " +
+            "CAP_SYS_ADMIN, so Pfn, SwapType and SwapOffset are null. The other bits are exact. Run as root to see frames.");
+    }
+}

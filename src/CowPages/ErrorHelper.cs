@@ -1,0 +1,38 @@
+using System.Management.Automation;
+
+namespace CowPages;
+
+/// <summary>
+/// Turns core failures into ErrorRecords with stable ids. The ids are part of the module's contract
+/// (documented in about_CowPages); tests assert them.
+/// </summary>
+internal static class ErrorHelper
+{
+    internal static ErrorRecord FromProcfs(ProcfsException e, object? target)
+    {
+        (string id, ErrorCategory category) = e.Kind switch
+        {
+            ProcfsErrorKind.NotFound when e.ProcessId is not null => ("ProcessNotFound", ErrorCategory.ObjectNotFound),
+            ProcfsErrorKind.NotFound => ("ProcfsFileNotFound", ErrorCategory.ObjectNotFound),
+            ProcfsErrorKind.AccessDenied => ("ProcfsAccessDenied", ErrorCategory.PermissionDenied),
+            ProcfsErrorKind.InvalidArgument => ("ProcfsInvalidArgument", ErrorCategory.InvalidArgument),
+            ProcfsErrorKind.ProcessExited => ("ProcessExited", ErrorCategory.ObjectNotFound),
+            ProcfsErrorKind.Malformed => ("ProcfsMalformed", ErrorCategory.InvalidData),
+            _ => ("ProcfsReadError", ErrorCategory.ReadError),
+        };
+        return new ErrorRecord(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) };
+    }
+
+    internal static ErrorRecord InvalidProcessId(int processId) =>
+        new(new System.ArgumentOutOfRangeException(nameof(processId), processId,
+                $"{processId} is not a valid process ID; PIDs start at 1."),
+            "InvalidProcessId", ErrorCategory.InvalidArgument, processId);
+
+    internal static ErrorRecord InvalidRange(System.ArgumentException e, object? target) =>
+        new(e, "InvalidPageRange", ErrorCategory.InvalidArgument, target) { ErrorDetails = new ErrorDetails(e.Message) };
+
+    internal static ErrorRecord PfnNotFound(ulong pfn) =>
+        new(new ItemNotFoundException(
+                $"PFN 0x{pfn:x} lies beyond the end of {Reading.FrameReader.FlagsPath}: there is no such physical frame."),
+            "PfnNotFound", ErrorCategory.ObjectNotFound, pfn);
+}

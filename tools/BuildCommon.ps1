@@ -1,0 +1,129 @@
+# The tasks behind build.ps1. Dot-sourced; every function writes progress to the host and throws on failure.
+
+$script:RepoRoot = Split-Path -Parent $PSScriptRoot
+$script:OutDir = Join-Path $script:RepoRoot 'out'
+$script:ModuleName = 'CowPages'
+
+function Get-ModuleVersion {
+    (Import-PowerShellDataFile (Join-Path $script:RepoRoot "$script:ModuleName.psd1")).ModuleVersion
+}
+
+function Invoke-Native {
+    # Runs a native command and throws if it fails, so that a broken step never passes silently.
+    param([string]$FilePath, [string[]]$ArgumentList)
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-Clean {
+    Remove-Item -Recurse -Force $script:OutDir -ErrorAction SilentlyContinue
+    Get-ChildItem -Path (Join-Path $script:RepoRoot 'src'), (Join-Path $script:RepoRoot 'tests') -Directory -Recurse -Include bin, obj |
+        Remove-Item -Recurse -Force
+}
+
+function Invoke-Build {
+    # Returns the path of the built module's version folder.
+    param([string]$Configuration)
+
+    $version = Get-ModuleVersion
+    $moduleDir = Join-Path $script:OutDir "$script:ModuleName/$version"
+    Remove-Item -Recurse -Force (Join-Path $script:OutDir $script:ModuleName) -ErrorAction SilentlyContinue
+    $null = New-Item -ItemType Directory -Force $moduleDir
+
+    Write-Host "Building $script:ModuleName $version ($Configuration)" -ForegroundColor Cyan
+    Invoke-Native dotnet @('publish', (Join-Path $script:RepoRoot 'src/CowPages/CowPages.csproj'),
+        '--configuration', $Configuration, '--output', $moduleDir, "-p:Version=$version", '--nologo', '-v', 'quiet')
+    Get-ChildItem $moduleDir -Filter '*.deps.json' | Remove-Item
+    if ($Configuration -eq 'Release') {
+        Get-ChildItem $moduleDir -Filter '*.pdb' | Remove-Item
+    }
+    Copy-Item (Join-Path $script:RepoRoot "$script:ModuleName.psd1") $moduleDir
+    Copy-Item (Join-Path $script:RepoRoot 'src/CowPages/*.ps1xml') $moduleDir
+
+    $converter = Join-Path $PSScriptRoot 'ConvertTo-Maml.ps1'
+    if (Test-Path $converter) {
+        & $converter -Path (Join-Path $script:RepoRoot 'docs/en-US') -OutputPath (Join-Path $moduleDir 'en-US')
+    }
+
+    Build-Fixtures
+    $moduleDir
+}
+
+function Build-Fixtures {
+    $fixtureDir = Join-Path $script:OutDir 'fixtures'
+    $null = New-Item -ItemType Directory -Force $fixtureDir
+    foreach ($source in Get-ChildItem (Join-Path $script:RepoRoot 'tests/fixtures') -Filter '*.c') {
+        $binary = Join-Path $fixtureDir $source.BaseName
+        Invoke-Native cc @('-O2', '-Wall', '-Wextra', '-Werror', '-o', $binary, $source.FullName)
+    }
+}
+
+function Get-PesterModulePath {
+    # Pester comes from NuGet through tools/Pester.proj's PackageDownload item.
+    Invoke-Native dotnet @('restore', (Join-Path $PSScriptRoot 'Pester.proj'), '--nologo', '-v', 'quiet')
+    $version = ([xml](Get-Content (Join-Path $PSScriptRoot 'Pester.proj'))).Project.ItemGroup.PackageDownload.Version.Trim('[', ']')
+    $root = $env:NUGET_PACKAGES
+    if (-not $root) {
+        $root = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $path = Join-Path $root "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $path)) {
+        throw "Pester $version was restored but $path does not exist."
+    }
+    $path
+}
+
+function Invoke-XunitTests {
+    # Returns @{ Passed; Failed }.
+    param([string]$Configuration)
+
+    $results = Join-Path $script:OutDir 'TestResults'
+    $trx = Join-Path $results 'xunit.trx'
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    Write-Host 'Running xunit tests of CowPages.Core' -ForegroundColor Cyan
+    & dotnet test (Join-Path $script:RepoRoot 'tests/CowPages.Core.Tests/CowPages.Core.Tests.csproj') `
+        --configuration $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    if (-not (Test-Path $trx)) {
+        throw "dotnet test wrote no results (exit code $LASTEXITCODE)."
+    }
+    $counters = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-PesterTests {
+    # Runs Pester in a child pwsh, so that the module loads fresh from out/. Returns @{ Passed; Failed }.
+    param([string]$ModulePath)
+
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $script:OutDir 'TestResults/pester-summary.json'
+    Remove-Item $summary -ErrorAction SilentlyContinue
+    Write-Host 'Running Pester tests against the built module' -ForegroundColor Cyan
+    Push-Location $script:RepoRoot
+    try {
+        & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'PesterTest.ps1') `
+            -PesterPath $pester -ModulePath $ModulePath -SummaryPath $summary
+    }
+    finally {
+        Pop-Location
+    }
+    if (-not (Test-Path $summary)) {
+        throw "Pester wrote no summary (exit code $LASTEXITCODE)."
+    }
+    $counts = Get-Content $summary | ConvertFrom-Json
+    @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+}
+
+function Invoke-Test {
+    # Returns the process exit code: 0 only when every test passed.
+    param([string]$Configuration, [string]$ModulePath)
+
+    $xunit = Invoke-XunitTests -Configuration $Configuration
+    $pester = Invoke-PesterTests -ModulePath $ModulePath
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { 1 } else { 0 }
+}
