@@ -11,7 +11,7 @@ function Get-ModuleVersion {
 function Invoke-Native {
     # Runs a native command and throws if it fails, so that a broken step never passes silently.
     param([string]$FilePath, [string[]]$ArgumentList)
-    & $FilePath @ArgumentList
+    & $FilePath @ArgumentList | Out-Host
     if ($LASTEXITCODE -ne 0) {
         throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
     }
@@ -84,7 +84,7 @@ function Invoke-XunitTests {
     Remove-Item $trx -ErrorAction SilentlyContinue
     Write-Host 'Running xunit tests of CowPages.Core' -ForegroundColor Cyan
     & dotnet test (Join-Path $script:RepoRoot 'tests/CowPages.Core.Tests/CowPages.Core.Tests.csproj') `
-        --configuration $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+        --configuration $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     if (-not (Test-Path $trx)) {
         throw "dotnet test wrote no results (exit code $LASTEXITCODE)."
     }
@@ -103,7 +103,7 @@ function Invoke-PesterTests {
     Push-Location $script:RepoRoot
     try {
         & dotnet tool run pwsh -- -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'PesterTest.ps1') `
-            -PesterPath $pester -ModulePath $ModulePath -SummaryPath $summary
+            -PesterPath $pester -ModulePath $ModulePath -SummaryPath $summary | Out-Host
     }
     finally {
         Pop-Location

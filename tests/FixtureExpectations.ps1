@@ -1,0 +1,39 @@
+# The exact page counts tests/fixtures/pagefamily.c produces, region by region, for each process of the family.
+# Why each number holds is explained in the fixture's header; the THP region's exclusive count is left out
+# because it depends on whether the kernel could allocate a huge page (see Compare-ForkPages tests).
+$script:FamilyExpectations = @(
+    @{ Role = 'Parent';     Region = 'anon';      Present = 64;  Exclusive = 12; File = 0; Anon = 64 }
+    @{ Role = 'Parent';     Region = 'file';      Present = 3;   Exclusive = 0;  File = 1; Anon = 2 }
+    @{ Role = 'Parent';     Region = 'shared';    Present = 8;   Exclusive = 0;  File = 8; Anon = 0 }
+    @{ Role = 'Parent';     Region = 'untouched'; Present = 0;   Exclusive = 0;  File = 0; Anon = 0 }
+    @{ Role = 'Parent';     Region = 'guard';     Present = 1;   Exclusive = 0;  File = 0; Anon = 1 }
+    @{ Role = 'Parent';     Region = 'swapme';    Present = 16;  Exclusive = 16; File = 0; Anon = 16 }
+    @{ Role = 'Parent';     Region = 'thp';       Present = 512; Exclusive = $null; File = 0; Anon = 512 }
+    @{ Role = 'Child';      Region = 'anon';      Present = 64;  Exclusive = 0;  File = 0; Anon = 64 }
+    @{ Role = 'Child';      Region = 'file';      Present = 4;   Exclusive = 0;  File = 1; Anon = 3 }
+    @{ Role = 'Child';      Region = 'shared';    Present = 8;   Exclusive = 0;  File = 8; Anon = 0 }
+    @{ Role = 'Child';      Region = 'untouched'; Present = 0;   Exclusive = 0;  File = 0; Anon = 0 }
+    @{ Role = 'Child';      Region = 'guard';     Present = 1;   Exclusive = 0;  File = 0; Anon = 1 }
+    @{ Role = 'Child';      Region = 'swapme';    Present = 0;   Exclusive = 0;  File = 0; Anon = 0 }
+    @{ Role = 'Child';      Region = 'thp';       Present = 512; Exclusive = $null; File = 0; Anon = 512 }
+    @{ Role = 'Grandchild'; Region = 'anon';      Present = 64;  Exclusive = 4;  File = 0; Anon = 64 }
+    @{ Role = 'Grandchild'; Region = 'file';      Present = 4;   Exclusive = 0;  File = 1; Anon = 3 }
+    @{ Role = 'Grandchild'; Region = 'shared';    Present = 0;   Exclusive = 0;  File = 0; Anon = 0 }
+    @{ Role = 'Grandchild'; Region = 'untouched'; Present = 0;   Exclusive = 0;  File = 0; Anon = 0 }
+    @{ Role = 'Grandchild'; Region = 'guard';     Present = 1;   Exclusive = 0;  File = 0; Anon = 1 }
+    @{ Role = 'Grandchild'; Region = 'swapme';    Present = 0;   Exclusive = 0;  File = 0; Anon = 0 }
+    @{ Role = 'Grandchild'; Region = 'thp';       Present = 512; Exclusive = $null; File = 0; Anon = 512 }
+)
+
+function Measure-RegionPages {
+    # Counts a region's pages the way the expectations table does.
+    param([object[]]$Pages)
+    $present = @($Pages | Where-Object Present)
+    [pscustomobject]@{
+        Present   = $present.Count
+        Exclusive = @($present | Where-Object Exclusive).Count
+        File      = @($present | Where-Object FileOrSharedAnon).Count
+        Anon      = @($present | Where-Object { -not $_.FileOrSharedAnon }).Count
+        Guard     = @($Pages | Where-Object Guard).Count
+    }
+}

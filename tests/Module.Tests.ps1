@@ -1,0 +1,35 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $manifest = Import-PowerShellDataFile (Join-Path $ModulePath 'CowPages.psd1')
+}
+
+Describe 'The built module' {
+    It 'exports exactly the cmdlets its manifest lists, and nothing else' {
+        $exported = (Get-Command -Module CowPages).Name | Sort-Object
+        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        (Get-Command -Module CowPages -CommandType Function, Alias) | Should -BeNullOrEmpty
+    }
+
+    It 'is a Core-only module for pwsh 7.4 and later' {
+        $manifest.CompatiblePSEditions | Should -Be @('Core')
+        $manifest.PowerShellVersion | Should -Be '7.4'
+    }
+
+    It 'declares an output type on every cmdlet' {
+        Get-Command -Module CowPages | ForEach-Object {
+            $_.OutputType.Type | Should -Not -BeNullOrEmpty -Because "$($_.Name) needs [OutputType]"
+            $_.OutputType.Type.Namespace | Should -Be 'CowPages'
+        }
+    }
+
+    It 'loads from out/, not from src/' {
+        (Get-Module CowPages).ModuleBase | Should -Be (Resolve-Path $ModulePath).Path
+    }
+
+    It 'uses no runtime compilation anywhere in the repository' {
+        $hits = Get-ChildItem $RepoRoot -Recurse -File -Include *.ps1, *.psm1, *.cs |
+            Where-Object { $_.FullName -notmatch '[/\\](out|bin|obj)[/\\]' -and $_.Name -ne 'Module.Tests.ps1' } |
+            Select-String -Pattern 'Add-Type', 'CSharpCodeProvider', 'CSharpCompilation' -SimpleMatch
+        $hits | Should -BeNullOrEmpty
+    }
+}

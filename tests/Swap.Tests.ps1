@@ -1,0 +1,76 @@
+# Swapped pages on the live kernel. Under CI=true the test turns on a temporary swap file of its own and removes
+# it afterwards; elsewhere it uses swap that is already on, or is skipped and says why.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+
+    function Get-ActiveSwap { @(Get-Content /proc/swaps | Select-Object -Skip 1 | Where-Object { $_.Trim() }) }
+
+    $swapFile = $null
+    $skipReason = $null
+    if ($env:CI -eq 'true') {
+        $swapFile = "/var/tmp/cowpages-test-swap-$PID"
+        & fallocate -l 64M $swapFile
+        & chmod 600 $swapFile
+        & mkswap $swapFile *> $null
+        & swapon $swapFile
+        if ($LASTEXITCODE -ne 0) {
+            Remove-Item $swapFile -Force
+            throw "swapon $swapFile failed; the swap tests need a filesystem that supports swap files."
+        }
+    }
+    elseif ((Get-ActiveSwap).Count -eq 0) {
+        $skipReason = 'swap is off: run with CI=true (as root) to let the test enable a temporary swap file, or turn swap on.'
+    }
+
+    if (-not $skipReason) {
+        $family = Start-PageFamily
+        $answer = Send-PageFamilyCommand $family 'pageout swapme'
+    }
+}
+
+AfterAll {
+    Stop-PageFamily $family
+    if ($swapFile) {
+        & swapoff $swapFile
+        Remove-Item $swapFile -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Describe 'Get-PageMap on swapped-out pages' {
+    BeforeEach {
+        if ($skipReason) { Set-ItResult -Skipped -Because $skipReason }
+    }
+
+    It 'MADV_PAGEOUT moved all 16 of the parent''s private pages to swap' {
+        $answer | Should -Be 'ok'
+        $pages = Get-RegionPages $family $family.Parent swapme
+        ($pages | Where-Object Swapped).Count | Should -Be 16
+        ($pages | Where-Object Present).Count | Should -Be 0
+    }
+
+    It 'decodes the swap type and a distinct, non-zero offset for each page, and no PFN' {
+        $pages = Get-RegionPages $family $family.Parent swapme
+        $pages | ForEach-Object {
+            $_.Pfn | Should -BeNullOrEmpty
+            $_.Guard | Should -BeFalse
+            $_.SwapOffset | Should -BeGreaterThan 0
+            $_.Raw -band 0x1f | Should -Be $_.SwapType
+            ($_.Raw -band (([uint64]1 -shl 55) - 1)) -shr 5 | Should -Be $_.SwapOffset
+        }
+        ($pages.SwapOffset | Select-Object -Unique).Count | Should -Be 16
+        ($pages.SwapType | Select-Object -Unique).Count | Should -Be 1
+        if ($swapFile -and (Get-ActiveSwap).Count -eq 1) {
+            $pages[0].SwapType | Should -Be 0
+        }
+    }
+
+    It 'Get-PageFlags skips swapped pages, which have no frame' {
+        $out = Get-RegionPages $family $family.Parent swapme | Get-PageFlags -ErrorVariable err
+        $out | Should -BeNullOrEmpty
+        $err | Should -BeNullOrEmpty
+    }
+
+    It 'leaves the children, which never had these pages, untouched' {
+        (Get-RegionPages $family $family.Child swapme | Where-Object { $_.Present -or $_.Swapped }).Count | Should -Be 0
+    }
+}

@@ -1,0 +1,78 @@
+# Runs the module as uid 65534 (nobody) against a process family that nobody owns, as a user without root would.
+BeforeDiscovery {
+    . $PSScriptRoot/FixtureExpectations.ps1
+}
+
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/FixtureExpectations.ps1
+    $nobody = 65534
+
+    # pwsh (a dotnet local tool) lives under root's home, which nobody cannot read: copy it, the module and
+    # the probe script into a world-readable folder.
+    $sandbox = Join-Path ([IO.Path]::GetTempPath()) "cowpages-nobody-$([guid]::NewGuid().ToString('n'))"
+    $null = New-Item -ItemType Directory $sandbox, "$sandbox/home"
+    Copy-Item -Recurse $PSHOME "$sandbox/pwsh"
+    Copy-Item -Recurse (Split-Path $ModulePath) "$sandbox/CowPages"
+    Copy-Item "$PSScriptRoot/unprivileged/Probe.ps1" $sandbox
+    & chmod -R a+rX $sandbox
+    & chown $nobody "$sandbox/home"
+
+    $family = Start-PageFamily -User $nobody
+    $familyJson = Join-Path $sandbox 'family.json'
+    [pscustomobject]@{
+        Parent = $family.Parent; Child = $family.Child; Grandchild = $family.Grandchild
+        Regions = @($family.Regions.Values | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Address = $_.Address; Pages = $_.Pages } })
+    } | ConvertTo-Json -Depth 3 | Set-Content $familyJson
+    & chmod a+r $familyJson
+
+    $manifest = Get-ChildItem "$sandbox/CowPages" -Recurse -Filter CowPages.psd1 | Select-Object -First 1
+    $json = & setpriv "--reuid=$nobody" "--regid=$nobody" --clear-groups env "HOME=$sandbox/home" `
+        dotnet "$sandbox/pwsh/pwsh.dll" -NoProfile -NonInteractive -File "$sandbox/Probe.ps1" `
+        -ModuleManifest $manifest.FullName -FamilyJson $familyJson
+    $probeExit = $LASTEXITCODE
+    $report = ($json -join "`n") | ConvertFrom-Json
+}
+
+AfterAll {
+    Stop-PageFamily $family
+    Remove-Item -Recurse -Force $sandbox -ErrorAction SilentlyContinue
+}
+
+Describe 'CowPages as an unprivileged user (uid 65534)' {
+    It 'the probe ran as nobody and reported' {
+        $probeExit | Should -Be 0
+        $report.Regions.Count | Should -Be 21
+    }
+
+    It '<Role> <Region>: the same <Present> present, <File> file and <Anon> anon pages as root sees' -ForEach $FamilyExpectations {
+        $row = $report.Regions | Where-Object { $_.Role -eq $Role -and $_.Region -eq $Region }
+        $row.Present | Should -Be $Present
+        $row.File | Should -Be $File
+        $row.Anon | Should -Be $Anon
+        if ($null -ne $Exclusive) {
+            $row.Exclusive | Should -Be $Exclusive
+        }
+    }
+
+    It 'gets no PFNs, and one warning per call that says why' {
+        $report.Regions | ForEach-Object { $_.WithPfn | Should -Be 0 }
+        $withPages = $report.Regions | Where-Object { $_.Present -gt 0 }
+        $withPages | ForEach-Object { $_.Warnings | Should -Be 1 }
+        $withPages[0].Warning | Should -Match 'CAP_SYS_ADMIN'
+    }
+
+    It 'stops Get-PageFlags with one PermissionDenied error naming /proc/kpageflags' {
+        $report.PageFlagsError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetPageFlagsCommand'
+        $report.PageFlagsError.Category | Should -Be 'PermissionDenied'
+        $report.PageFlagsError.Message | Should -Match '/proc/kpageflags'
+        $report.PageFlagsError.Message | Should -Match 'root'
+    }
+
+    It 'gives another user''s process a PermissionDenied error naming the PID and the file' {
+        $report.OtherUserError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetPageMapCommand'
+        $report.OtherUserError.Category | Should -Be 'PermissionDenied'
+        $report.OtherUserError.Target | Should -Be '1'
+        $report.OtherUserError.Message | Should -Match '/proc/1/'
+    }
+}
