@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Get-PageMap'
         'Get-PageFlags'
+        'Compare-ForkPages'
+        'Get-CowSummary'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

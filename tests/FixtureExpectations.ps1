@@ -37,3 +37,36 @@ function Measure-RegionPages {
         Guard     = @($Pages | Where-Object Guard).Count
     }
 }
+
+# Compare-ForkPages, by PFN (root), for each pair of the family and each region. The THP row shows that the child's
+# 4 KiB write into a shared huge page copied exactly one 4 KiB page.
+$script:ForkExpectations = @(
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'anon';      Shared = 52;  Copied = 12; ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'file';      Shared = 3;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 1; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'shared';    Shared = 8;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'untouched'; Shared = 0;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 16 }
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'thp';       Shared = 511; Copied = 1;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'guard';     Shared = 1;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 3 }
+    @{ Reference = 'Parent'; Difference = 'Child'; Region = 'swapme';    Shared = 0;   Copied = 0;  ReferenceOnly = 16; DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'anon';      Shared = 48;  Copied = 16; ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'file';      Shared = 3;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 1; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'shared';    Shared = 0;   Copied = 0;  ReferenceOnly = 8;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'untouched'; Shared = 0;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 16 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'thp';       Shared = 511; Copied = 1;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'guard';     Shared = 1;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 3 }
+    @{ Reference = 'Parent'; Difference = 'Grandchild'; Region = 'swapme';    Shared = 0;   Copied = 0;  ReferenceOnly = 16; DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'anon';      Shared = 60;  Copied = 4;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'file';      Shared = 4;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'shared';    Shared = 0;   Copied = 0;  ReferenceOnly = 8;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'untouched'; Shared = 0;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 16 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'thp';       Shared = 512; Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 0 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'guard';     Shared = 1;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 3 }
+    @{ Reference = 'Child'; Difference = 'Grandchild'; Region = 'swapme';    Shared = 0;   Copied = 0;  ReferenceOnly = 0;  DifferenceOnly = 0; NotPresent = 16 }
+)
+
+function Compare-Region {
+    # Compare-ForkPages over exactly one fixture region.
+    param($Family, [string]$Reference, [string]$Difference, [string]$Region)
+    $r = $Family.Regions[$Region]
+    Compare-ForkPages -ReferenceId $Family.$Reference -DifferenceId $Family.$Difference -Address $r.Address -Count $r.Pages
+}

@@ -34,7 +34,7 @@ public sealed class MappingNameCompleter : IArgumentCompleter
         {
             return Array.Empty<CompletionResult>();
         }
-        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        var pattern = WildcardPattern.Get(MappingFilter.EscapeBrackets(wordToComplete.Trim('\'', '"')) + "*", WildcardOptions.IgnoreCase);
         return mappings
             .Select(m => m.Name)
             .Distinct(StringComparer.Ordinal)
@@ -50,7 +50,6 @@ public sealed class MappingNameCompleter : IArgumentCompleter
         return first is not null && int.TryParse(first.ToString(), out int pid) ? pid : null;
     }
 
-    /// <summary>Mapping names contain brackets, which are wildcard syntax, and may contain spaces.</summary>
-    private static string Quote(string name) =>
-        "'" + WildcardPattern.Escape(name).Replace("'", "''") + "'";
+    /// <summary>Mapping names may contain spaces; -Mapping takes their brackets literally.</summary>
+    private static string Quote(string name) => "'" + name.Replace("'", "''") + "'";
 }

@@ -57,5 +57,13 @@ public sealed class MemoryMapping
     /// <summary>Pseudo-mappings like <c>[heap]</c> or <c>[vdso]</c>.</summary>
     public bool IsPseudo => Path is { Length: > 1 } p && p[0] == '[' && p[^1] == ']' && Inode == 0;
 
+    /// <summary>
+    /// Looks like shmem by its name: shared anonymous memory (<c>/dev/zero</c>), SysV shared memory, memfd, or a file
+    /// under <c>/dev/shm</c>. Only a guess, for callers that cannot read the kpage* flags; tmpfs mounted elsewhere is missed.
+    /// </summary>
+    public bool LooksLikeShmem => Path is string p
+        && (p.StartsWith("/dev/zero", System.StringComparison.Ordinal) || p.StartsWith("/SYSV", System.StringComparison.Ordinal)
+            || p.StartsWith("/memfd:", System.StringComparison.Ordinal) || p.StartsWith("/dev/shm/", System.StringComparison.Ordinal));
+
     public override string ToString() => $"{Start:x}-{End:x} {Permissions} {Name}";
 }

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using CowPages.Decoding;
+using CowPages.Reading;
+
+namespace CowPages.Analysis;
+
+/// <summary>
+/// Summarises processes' memory by streaming their pagemaps VMA by VMA. As root each chunk's frames are looked up in
+/// kpageflags and kpagecount in sorted, coalesced windows; without root only the pagemap bits are used, and Pss comes
+/// from the kernel's smaps. One instance serves many processes and reuses its buffers.
+/// </summary>
+public sealed class CowSummarizer : IDisposable
+{
+    private readonly ulong[] _pfns = new ulong[PageWalker.DefaultChunkPages];
+    private readonly FrameInfo[] _frames = new FrameInfo[PageWalker.DefaultChunkPages];
+    private FrameReader? _reader;
+    private readonly ulong _zeroPfn;
+
+    private CowSummarizer(FrameReader? reader)
+    {
+        _reader = reader;
+        _zeroPfn = reader is null ? 0 : ZeroPage.Pfn;
+    }
+
+    /// <summary>Pfn when the kpage* files could be opened (root), ExclusiveBit otherwise.</summary>
+    public CowMethod Method => _reader is null ? CowMethod.ExclusiveBit : CowMethod.Pfn;
+
+    public static CowSummarizer Create()
+    {
+        FrameReader? reader = null;
+        if (Privilege.HasSysAdmin)
+        {
+            try
+            {
+                reader = FrameReader.Open(FrameFields.Flags | FrameFields.MapCount);
+            }
+            catch (ProcfsException e) when (e.Kind == ProcfsErrorKind.AccessDenied)
+            {
+                reader = null;
+            }
+        }
+        return new CowSummarizer(reader);
+    }
+
+    /// <summary>
+    /// Summarises <paramref name="processId"/>: one summary for the process, or one per mapping name with
+    /// <paramref name="byMapping"/>. Empty for a kernel thread or zombie, which have no user memory.
+    /// </summary>
+    /// <exception cref="ProcfsException">The process is missing, unreadable, or exited during the walk.</exception>
+    public List<CowSummary> Summarize(int processId, bool byMapping, CancellationToken cancel = default, Action<ulong, ulong>? progress = null)
+    {
+        ProcessStatus status = ProcessStatus.Read(processId);
+        using PageWalker walker = PageWalker.Open(processId, PageSelection.All);
+        var results = new List<CowSummary>();
+        if (walker.Ranges.Count == 0)
+        {
+            return results;
+        }
+
+        var names = new List<string>();
+        var counters = new List<CowCounters>();
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool exact = _reader is not null;
+        ulong done = 0;
+        foreach (PagemapChunk chunk in walker.Chunks(cancel))
+        {
+            string key = byMapping ? chunk.Mapping.Name : "";
+            if (!indexOf.TryGetValue(key, out int slot))
+            {
+                slot = names.Count;
+                indexOf[key] = slot;
+                names.Add(key);
+                counters.Add(default);
+            }
+            CowCounters sum = counters[slot];
+            if (exact && !AddExact(ref sum, chunk))
+            {
+                // CAP_SYS_ADMIN outside the initial user namespace: PFNs read as 0, so start over without them.
+                return SummarizeWithoutFrames(processId, byMapping, cancel, progress);
+            }
+            if (!exact)
+            {
+                AddFromFlags(ref sum, chunk);
+            }
+            counters[slot] = sum;
+            done += (ulong)chunk.Count;
+            progress?.Invoke(done, walker.TotalPages);
+        }
+
+        if (exact)
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                results.Add(new CowSummary(processId, status.Name, status.ParentId, byMapping ? names[i] : null, counters[i], null, null, CowMethod.Pfn));
+            }
+            return results;
+        }
+        return WithKernelPss(processId, status, byMapping, walker, names, counters);
+    }
+
+    private List<CowSummary> SummarizeWithoutFrames(int processId, bool byMapping, CancellationToken cancel, Action<ulong, ulong>? progress)
+    {
+        _reader?.Dispose();
+        _reader = null;
+        return Summarize(processId, byMapping, cancel, progress);
+    }
+
+    /// <summary>Adds a chunk using frame data; false if the kernel hid the PFNs.</summary>
+    private bool AddExact(ref CowCounters sum, in PagemapChunk chunk)
+    {
+        int n = 0;
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            PagemapWord word = chunk[i];
+            if (word.Present)
+            {
+                if (word.Pfn == 0)
+                {
+                    return false;
+                }
+                _pfns[n++] = word.Pfn;
+            }
+        }
+        if (n > 0)
+        {
+            _reader!.Lookup(_pfns.AsSpan(0, n), _frames.AsSpan(0, n));
+        }
+        int next = 0;
+        bool fileBacked = chunk.Mapping.IsFileBacked;
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            PagemapWord word = chunk[i];
+            FrameInfo frame = word.Present ? _frames[next++] : default;
+            sum.AddExact(word, frame, _zeroPfn, fileBacked);
+        }
+        return true;
+    }
+
+    private static void AddFromFlags(ref CowCounters sum, in PagemapChunk chunk)
+    {
+        bool fileBacked = chunk.Mapping.IsFileBacked;
+        bool shmem = chunk.Mapping.LooksLikeShmem;
+        foreach (ulong raw in chunk.Words)
+        {
+            sum.AddFromFlags(new PagemapWord(raw), fileBacked, shmem);
+        }
+    }
+
+    /// <summary>Without map counts Pss cannot be computed from pages, so it comes from the kernel's smaps, as do PMD-mapped THPs.</summary>
+    private static List<CowSummary> WithKernelPss(int processId, ProcessStatus status, bool byMapping, PageWalker walker,
+        List<string> names, List<CowCounters> counters)
+    {
+        var results = new List<CowSummary>();
+        if (!byMapping)
+        {
+            SmapsReader.Entry rollup = SmapsReader.ReadRollup(processId);
+            results.Add(new CowSummary(processId, status.Name, status.ParentId, null, counters[0], rollup["Pss"],
+                LargeFolioFrom(rollup), CowMethod.ExclusiveBit));
+            return results;
+        }
+        var nameByStart = new Dictionary<ulong, string>();
+        foreach ((MemoryMapping mapping, _, _) in walker.Ranges)
+        {
+            nameByStart[mapping.Start] = mapping.Name;
+        }
+        var pss = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var large = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (SmapsReader.Entry entry in SmapsReader.ReadPerMapping(processId))
+        {
+            if (nameByStart.TryGetValue(entry.Start, out string? name))
+            {
+                pss[name] = pss.GetValueOrDefault(name) + entry["Pss"];
+                large[name] = large.GetValueOrDefault(name) + LargeFolioFrom(entry);
+            }
+        }
+        for (int i = 0; i < names.Count; i++)
+        {
+            results.Add(new CowSummary(processId, status.Name, status.ParentId, names[i], counters[i],
+                pss.GetValueOrDefault(names[i]), large.GetValueOrDefault(names[i]), CowMethod.ExclusiveBit));
+        }
+        return results;
+    }
+
+    private static ulong LargeFolioFrom(SmapsReader.Entry entry) =>
+        entry["AnonHugePages"] + entry["ShmemPmdMapped"] + entry["FilePmdMapped"];
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _reader = null;
+    }
+}

@@ -1,0 +1,35 @@
+namespace CowPages.Analysis;
+
+/// <summary>
+/// A range of addresses over which two processes' mappings line up the same way: both map it under the same
+/// name (compared), or only one of them does (reported, not compared).
+/// </summary>
+public sealed class ForkSegment
+{
+    internal ForkSegment(ulong start, ulong end, MemoryMapping? reference, MemoryMapping? difference, ForkMappingSide side)
+    {
+        Start = start;
+        End = end;
+        Reference = reference;
+        Difference = difference;
+        Side = side;
+    }
+
+    public ulong Start { get; }
+
+    public ulong End { get; }
+
+    public MemoryMapping? Reference { get; }
+
+    public MemoryMapping? Difference { get; }
+
+    public ForkMappingSide Side { get; }
+
+    /// <summary>The mapping this segment describes: the reference's, or the difference's when only it maps the range.</summary>
+    public MemoryMapping Mapping => Reference ?? Difference!;
+
+    public ulong Pages => (End - Start) >> Reading.PagemapReader.PageShift;
+
+    /// <summary>Private and anonymous: the only kind of mapping where a file-bit page is the huge zero page.</summary>
+    public bool PrivateAnonymous => Mapping.IsPrivate && !Mapping.IsFileBacked;
+}
