@@ -43,6 +43,7 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
     It 'the probe ran as nobody and reported' {
         $probeExit | Should -Be 0
         $report.Regions.Count | Should -Be 21
+        $report.Forks.Count | Should -Be 21
     }
 
     It '<Role> <Region>: the same <Present> present, <File> file and <Anon> anon pages as root sees' -ForEach $FamilyExpectations {
@@ -67,6 +68,47 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.PageFlagsError.Category | Should -Be 'PermissionDenied'
         $report.PageFlagsError.Message | Should -Match '/proc/kpageflags'
         $report.PageFlagsError.Message | Should -Match 'root'
+    }
+
+    It 'compares <Reference> and <Difference> in <Region> by the exclusive bit: <Shared> shared, <Copied> copied' -ForEach ($ForkExpectations | Where-Object Region -ne 'thp') {
+        $row = $report.Forks | Where-Object { $_.Reference -eq $Reference -and $_.Difference -eq $Difference -and $_.Region -eq $Region }
+        $row.Method | Should -Be 'ExclusiveBit'
+        $row.Shared | Should -Be $Shared
+        $row.Copied | Should -Be $Copied
+        $row.ReferenceOnly | Should -Be $ReferenceOnly
+        $row.DifferenceOnly | Should -Be $DifferenceOnly
+        $row.NotPresent | Should -Be $NotPresent
+    }
+
+    It 'accounts for every page of the huge page region, though the exclusive bit cannot see every copy there' {
+        $report.Forks | Where-Object Region -eq 'thp' | ForEach-Object {
+            $_.Shared + $_.Copied | Should -Be 512
+            $_.Method | Should -Be 'ExclusiveBit'
+        }
+    }
+
+    It 'warns once per Compare-ForkPages call about what the exclusive bit cannot tell apart' {
+        $report.ForkWarnings.Count | Should -Be $report.Forks.Count
+        $report.ForkWarnings[0] | Should -Match 'third process'
+    }
+
+    It 'summarises <_> by the exclusive bit, with Rss, Pss, Anonymous and Swap equal to the kernel''s' -ForEach 'Parent', 'Child', 'Grandchild' {
+        $row = $report.Summaries | Where-Object Role -eq $_
+        $row.Method | Should -Be 'ExclusiveBit'
+        $row.Rss | Should -Be $row.KernelRss
+        $row.Pss | Should -Be $row.KernelPss
+        $row.Anonymous | Should -Be $row.KernelAnonymous
+        $row.Swap | Should -Be $row.KernelSwap
+        $row.Anonymous | Should -Be ($row.CowShared + $row.CowPrivate + $row.Ksm)
+        if ($_ -ne 'Parent') {
+            # The parent's huge page is PMD-mapped, where this kernel takes bit 56 from the head page only.
+            $row.Uss | Should -Be $row.KernelUss
+        }
+    }
+
+    It 'warns once per Get-CowSummary call that the split is approximate' {
+        $report.SummaryWarnings.Count | Should -Be 3
+        $report.SummaryWarnings[0] | Should -Match 'exclusive bit'
     }
 
     It 'gives another user''s process a PermissionDenied error naming the PID and the file' {

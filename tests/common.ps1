@@ -17,3 +17,15 @@ function Get-RegionPages {
     $r = $Family.Regions[$Region]
     Get-PageMap -Id $ProcessId -Address $r.Address -Count $r.Pages
 }
+
+function Read-SmapsRollup {
+    # The kernel's own totals for a process, in bytes, keyed by field; $null if the process is gone or has no memory.
+    param([int]$ProcessId)
+    $lines = Get-Content "/proc/$ProcessId/smaps_rollup" -ErrorAction SilentlyContinue
+    if (-not $lines) { return $null }
+    $fields = @{}
+    foreach ($line in $lines) {
+        if ($line -match '^(\w+):\s+(\d+) kB$') { $fields[$Matches[1]] = [uint64]$Matches[2] * 1024 }
+    }
+    $fields
+}

@@ -1,4 +1,4 @@
-# The README's main job: start a forked process family and show, with the cmdlets themselves, which of the
+# The README's main job: start a forked process family and answer, with the cmdlets themselves, which of the
 # child's pages are real copies and which are still shared with its parent.
 param(
     [Parameter(Mandatory)][string]$ModulePath,
@@ -9,37 +9,44 @@ $FixtureDir = $FixturePath
 . (Join-Path $PSScriptRoot 'PageFamily.ps1')
 Import-Module (Join-Path $ModulePath 'CowPages.psd1') -Force
 
-function Show([string]$Text) { Write-Host "`n$Text" -ForegroundColor Cyan }
+function Show([string]$Command, [string]$Why) {
+    Write-Host "`n$Why" -ForegroundColor Cyan
+    Write-Host "PS> $Command" -ForegroundColor Yellow
+}
 
 $family = Start-PageFamily
 try {
-    $anon = $family.Regions.anon
-    Show "A parent ($($family.Parent)) wrote 64 anonymous pages at 0x$('{0:x}' -f $anon.Address), then forked a child ($($family.Child))."
-    Write-Host 'The child wrote pages 0-7; the parent wrote pages 12-15 after the fork; a grandchild wrote 8-11.'
+    $parent, $child = $family.Parent, $family.Child
+    Write-Host "A parent (PID $parent) filled some memory, then forked a child (PID $child), which forked a grandchild." -ForegroundColor Cyan
+    Write-Host 'After the fork the child wrote 8 anonymous pages, one 4 KiB page of a 2 MiB huge page, and one page of a'
+    Write-Host 'private file mapping; the parent wrote 4 more pages of its own. Which pages did the kernel really copy?'
 
-    Show "PS> Get-PageMap -Id $($family.Child) -Address 0x$('{0:x}' -f $anon.Address) -Count 16 | Format-Table"
-    Get-PageMap -Id $family.Child -Address $anon.Address -Count 16 | Format-Table | Out-Host
+    Show "Compare-ForkPages -DifferenceId $child | Where-Object Copied -gt 0" 'Ranges where the child and its parent now have different copies (the parent is found from PPid):'
+    Compare-ForkPages -DifferenceId $child | Where-Object { $_.Copied -gt 0 -or $_.DifferenceOnly -gt 0 } |
+        Format-Table @{ n = 'Mapping'; e = { Split-Path -Leaf $_.Mapping } }, Permissions, Pages, Shared, Copied,
+            @{ n = 'ChildOnly'; e = { $_.DifferenceOnly } }, CopiedBytes, Method -AutoSize | Out-Host
 
-    Show 'Same PFN in parent and child means shared; a different PFN means a copy was made:'
-    $parentPages = Get-PageMap -Id $family.Parent -Address $anon.Address -Count $anon.Pages
-    $childPages = Get-PageMap -Id $family.Child -Address $anon.Address -Count $anon.Pages
-    $states = for ($i = 0; $i -lt $anon.Pages; $i++) {
-        [pscustomobject]@{
-            Page  = $i
-            State = if ($parentPages[$i].Pfn -eq $childPages[$i].Pfn) { 'Shared' } else { 'Copied' }
-        }
-    }
-    $states | Group-Object State | Select-Object Name, Count, @{ n = 'Pages'; e = { ($_.Group.Page | Select-Object -First 12) -join ',' } } |
-        Format-Table -AutoSize | Out-Host
+    Show "Compare-ForkPages -DifferenceId $child | Measure-Object Shared, Copied -Sum" 'Over the whole address space, in pages:'
+    $all = Compare-ForkPages -DifferenceId $child
+    [pscustomobject]@{
+        StillShared = [uint64]($all | Measure-Object Shared -Sum).Sum
+        Copied      = [uint64]($all | Measure-Object Copied -Sum).Sum
+        ChildOnly   = [uint64]($all | Measure-Object DifferenceOnly -Sum).Sum
+        ParentOnly  = [uint64]($all | Measure-Object ReferenceOnly -Sum).Sum
+    } | Format-Table -AutoSize | Out-Host
 
-    Show "PS> Get-PageMap -Id $($family.Child) -Present | Get-PageFlags | Group-Object { ... }"
-    Write-Host 'The whole child, by what its frames are: anonymous pages mapped once are the child''s own copies.'
-    Get-PageMap -Id $family.Child -Present | Get-PageFlags | Group-Object {
-        $anonPage = $_.Flags.HasFlag([CowPages.PageFlags]::Anon)
-        if (-not $anonPage) { 'file or shmem page' }
-        elseif ($_.MapCount -gt 1) { 'anon, still shared (COW pending)' }
-        else { 'anon, private to the child' }
-    } | Sort-Object Count -Descending | Select-Object Count, Name | Format-Table -AutoSize | Out-Host
+    $thp = $family.Regions.thp
+    Show "Compare-ForkPages -DifferenceId $child -Address 0x$('{0:x}' -f $thp.Address) -Count 512 -PerPage | Where-Object State -eq Copied" `
+        'The child wrote 4 KiB into a shared transparent huge page: only that 4 KiB page was copied.'
+    Compare-ForkPages -DifferenceId $child -Address $thp.Address -Count $thp.Pages -PerPage | Where-Object State -eq Copied |
+        Format-Table @{ n = 'Address'; e = { '0x{0:x}' -f $_.Address } }, State,
+            @{ n = 'ParentPfn'; e = { '0x{0:x}' -f $_.ReferencePfn } }, @{ n = 'ChildPfn'; e = { '0x{0:x}' -f $_.DifferencePfn } } -AutoSize | Out-Host
+
+    Show "Get-CowSummary -Id $parent, $child, $($family.Grandchild)" 'The whole family: copy-on-write memory still shared, private copies, and the kernel''s totals:'
+    Get-CowSummary -Id $parent, $child, $family.Grandchild |
+        Format-Table @{ n = 'PID'; e = { $_.ProcessId } }, @{ n = 'PPID'; e = { $_.ParentId } },
+            @{ n = 'RssKiB'; e = { $_.Rss / 1KB } }, @{ n = 'PssKiB'; e = { [math]::Round($_.Pss / 1KB) } }, @{ n = 'AnonKiB'; e = { $_.Anonymous / 1KB } },
+            @{ n = 'CowSharedKiB'; e = { $_.CowShared / 1KB } }, @{ n = 'CowPrivateKiB'; e = { $_.CowPrivate / 1KB } }, Method -AutoSize | Out-Host
 }
 finally {
     Stop-PageFamily $family

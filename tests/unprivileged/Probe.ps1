@@ -45,8 +45,38 @@ function Get-FirstError([scriptblock]$Action) {
     }
 }
 
+$pairs = @('Parent', 'Child'), @('Parent', 'Grandchild'), @('Child', 'Grandchild')
+$forkWarnings = $null
+$forks = foreach ($pair in $pairs) {
+    foreach ($r in $family.Regions) {
+        $row = Compare-ForkPages -ReferenceId $family.($pair[0]) -DifferenceId $family.($pair[1]) -Address $r.Address -Count $r.Pages `
+            -WarningVariable +forkWarnings -WarningAction SilentlyContinue
+        $row | Select-Object @{ n = 'Reference'; e = { $pair[0] } }, @{ n = 'Difference'; e = { $pair[1] } }, @{ n = 'Region'; e = { $r.Name } },
+            Shared, Copied, Zero, ReferenceOnly, DifferenceOnly, Swapped, NotPresent, @{ n = 'Method'; e = { "$($_.Method)" } }
+    }
+}
+
+$summaryWarnings = $null
+$summaries = foreach ($role in 'Parent', 'Child', 'Grandchild') {
+    $s = Get-CowSummary -Id $family.$role -WarningVariable +summaryWarnings -WarningAction SilentlyContinue
+    $rollup = @{}
+    foreach ($line in Get-Content "/proc/$($family.$role)/smaps_rollup") {
+        if ($line -match '^(\w+):\s+(\d+) kB$') { $rollup[$Matches[1]] = [uint64]$Matches[2] * 1024 }
+    }
+    [pscustomobject]@{
+        Role = $role; Method = "$($s.Method)"; Rss = $s.Rss; Pss = $s.Pss; Uss = $s.Uss; Swap = $s.Swap; Anonymous = $s.Anonymous
+        CowShared = $s.CowShared; CowPrivate = $s.CowPrivate; Ksm = $s.Ksm
+        KernelRss = $rollup.Rss; KernelPss = $rollup.Pss; KernelSwap = $rollup.Swap; KernelAnonymous = $rollup.Anonymous
+        KernelUss = $rollup.Private_Clean + $rollup.Private_Dirty
+    }
+}
+
 [pscustomobject]@{
     Regions        = $regions
+    Forks          = $forks
+    ForkWarnings   = @($forkWarnings | ForEach-Object { "$_" })
+    Summaries      = $summaries
+    SummaryWarnings = @($summaryWarnings | ForEach-Object { "$_" })
     PageFlagsError = Get-FirstError { Get-PageFlags -Pfn 4096 }
     OtherUserError = Get-FirstError { Get-PageMap -Id 1 }
-} | ConvertTo-Json -Depth 4
+} | ConvertTo-Json -Depth 5
