@@ -24,6 +24,9 @@ public sealed class CowSummarizer : IDisposable
         _zeroPfn = reader is null ? 0 : ZeroPage.Pfn;
     }
 
+    /// <summary>The ranges the last <see cref="Summarize"/> left out because the process unmapped or replaced them meanwhile.</summary>
+    public IReadOnlyList<(ulong Start, ulong End)> LastChangedRanges { get; private set; } = Array.Empty<(ulong, ulong)>();
+
     /// <summary>Pfn when the kpage* files could be opened (root), ExclusiveBit otherwise.</summary>
     public CowMethod Method => _reader is null ? CowMethod.ExclusiveBit : CowMethod.Pfn;
 
@@ -53,6 +56,7 @@ public sealed class CowSummarizer : IDisposable
     {
         ProcessStatus status = ProcessStatus.Read(processId);
         using PageWalker walker = PageWalker.Open(processId, PageSelection.All);
+        LastChangedRanges = walker.ChangedRanges;
         var results = new List<CowSummary>();
         if (walker.Ranges.Count == 0)
         {

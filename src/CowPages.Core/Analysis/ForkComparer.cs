@@ -18,8 +18,11 @@ public sealed class ForkComparer : IDisposable
     private readonly ulong[] _referenceBuffer = new ulong[ChunkPages];
     private readonly ulong[] _differenceBuffer = new ulong[ChunkPages];
     private readonly ulong _zeroPfn;
+    private readonly List<(ulong Start, ulong End)> _changed = new();
     private PagemapReader? _reference;
     private PagemapReader? _difference;
+    private MappingProbe? _referenceProbe;
+    private MappingProbe? _differenceProbe;
 
     private ForkComparer(int referenceId, int differenceId, List<ForkSegment> segments, PagemapReader? reference, PagemapReader? difference, CowMethod method)
     {
@@ -44,6 +47,9 @@ public sealed class ForkComparer : IDisposable
     public int DifferenceId { get; }
 
     public IReadOnlyList<ForkSegment> Segments { get; }
+
+    /// <summary>Ranges left out because either side unmapped or replaced the mapping during the walk.</summary>
+    public IReadOnlyList<(ulong Start, ulong End)> ChangedRanges => _changed;
 
     /// <summary>How many pages the comparison reads from each side.</summary>
     public ulong ComparedPages { get; }
@@ -71,7 +77,11 @@ public sealed class ForkComparer : IDisposable
                 difference = PagemapReader.Open(differenceId);
             }
             return new ForkComparer(referenceId, differenceId, segments, reference, difference,
-                Privilege.HasSysAdmin ? CowMethod.Pfn : CowMethod.ExclusiveBit);
+                Privilege.HasSysAdmin ? CowMethod.Pfn : CowMethod.ExclusiveBit)
+            {
+                _referenceProbe = anyCompared ? MappingProbe.Open(referenceId) : null,
+                _differenceProbe = anyCompared ? MappingProbe.Open(differenceId) : null,
+            };
         }
         catch
         {
@@ -106,6 +116,14 @@ public sealed class ForkComparer : IDisposable
             if (gotDifference == 0)
             {
                 throw ProcfsException.ProcessExited(DifferenceId, difference.Path);
+            }
+            ulong chunkStart = page << PagemapReader.PageShift;
+            ulong chunkEnd = (page + (ulong)gotDifference) << PagemapReader.PageShift;
+            if (!_referenceProbe!.StillMapped(segment.Reference!, chunkStart, chunkEnd)
+                || !_differenceProbe!.StillMapped(segment.Difference!, chunkStart, chunkEnd))
+            {
+                _changed.Add((chunkStart, segment.End));
+                yield break;
             }
             yield return new ForkChunk(segment, page << PagemapReader.PageShift, _referenceBuffer, _differenceBuffer, gotDifference);
             page += (ulong)gotDifference;
@@ -145,5 +163,8 @@ public sealed class ForkComparer : IDisposable
         _reference?.Dispose();
         _difference?.Dispose();
         _reference = _difference = null;
+        _referenceProbe?.Dispose();
+        _differenceProbe?.Dispose();
+        _referenceProbe = _differenceProbe = null;
     }
 }

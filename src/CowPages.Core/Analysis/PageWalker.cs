@@ -19,13 +19,16 @@ public sealed class PageWalker : IDisposable
 
     private readonly List<(MemoryMapping Mapping, ulong Start, ulong End)> _ranges;
     private readonly ulong[] _buffer;
+    private readonly List<(ulong Start, ulong End)> _changed = new();
     private PagemapReader? _reader;
+    private MappingProbe? _probe;
 
-    private PageWalker(int processId, List<(MemoryMapping, ulong, ulong)> ranges, PagemapReader? reader, int chunkPages)
+    private PageWalker(int processId, List<(MemoryMapping, ulong, ulong)> ranges, PagemapReader? reader, MappingProbe? probe, int chunkPages)
     {
         ProcessId = processId;
         _ranges = ranges;
         _reader = reader;
+        _probe = probe;
         _buffer = new ulong[chunkPages];
         foreach ((_, ulong start, ulong end) in ranges)
         {
@@ -40,6 +43,12 @@ public sealed class PageWalker : IDisposable
 
     /// <summary>How many pages the walk covers.</summary>
     public ulong TotalPages { get; }
+
+    /// <summary>
+    /// Ranges left out because their mapping was unmapped or replaced while the walk ran (a race with munmap/mmap).
+    /// Callers report them: their pages were neither read nor counted.
+    /// </summary>
+    public IReadOnlyList<(ulong Start, ulong End)> ChangedRanges => _changed;
 
     /// <summary>
     /// Reads the maps of <paramref name="processId"/> and opens its pagemap. A kernel thread or zombie has no
@@ -60,8 +69,12 @@ public sealed class PageWalker : IDisposable
                 ranges.Add((mapping, start, end));
             }
         }
-        PagemapReader? reader = ranges.Count > 0 ? PagemapReader.Open(processId) : null;
-        return new PageWalker(processId, ranges, reader, chunkPages);
+        if (ranges.Count == 0)
+        {
+            return new PageWalker(processId, ranges, null, null, chunkPages);
+        }
+        PagemapReader reader = PagemapReader.Open(processId);
+        return new PageWalker(processId, ranges, reader, MappingProbe.Open(processId), chunkPages);
     }
 
     /// <summary>
@@ -85,6 +98,12 @@ public sealed class PageWalker : IDisposable
                     // The kernel returns nothing for user addresses only once the mm is gone.
                     throw ProcfsException.ProcessExited(ProcessId, Reader.Path);
                 }
+                ulong chunkStart = page << PagemapReader.PageShift;
+                if (_probe is not null && !_probe.StillMapped(mapping, chunkStart, (page + (ulong)got) << PagemapReader.PageShift))
+                {
+                    _changed.Add((chunkStart, end));
+                    break;
+                }
                 yield return new PagemapChunk(mapping, index, page << PagemapReader.PageShift, _buffer, got);
                 page += (ulong)got;
             }
@@ -97,5 +116,7 @@ public sealed class PageWalker : IDisposable
     {
         _reader?.Dispose();
         _reader = null;
+        _probe?.Dispose();
+        _probe = null;
     }
 }

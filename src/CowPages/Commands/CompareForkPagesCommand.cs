@@ -105,6 +105,7 @@ public sealed class CompareForkPagesCommand : CowPagesCmdlet
                     done += segment.Pages;
                 }
             }
+            WarnChangedRanges(differenceId, comparer.ChangedRanges);
         }
         catch (ProcfsException e)
         {

@@ -15,6 +15,18 @@ public abstract class CowPagesCmdlet : PSCmdlet, IDisposable
 
     protected void WriteProcfsError(ProcfsException e, object? target) => WriteError(ErrorHelper.FromProcfs(e, target));
 
+    /// <summary>Says which ranges a walk dropped because the process unmapped or replaced them while it was read.</summary>
+    protected void WarnChangedRanges(int processId, System.Collections.Generic.IReadOnlyList<(ulong Start, ulong End)> ranges)
+    {
+        if (ranges.Count == 0)
+        {
+            return;
+        }
+        string list = string.Join(", ", System.Linq.Enumerable.Select(System.Linq.Enumerable.Take(ranges, 5), r => $"0x{r.Start:x}-0x{r.End:x}"));
+        WriteWarning($"process {processId}: {ranges.Count} range(s) were unmapped or replaced while /proc/{processId}/pagemap " +
+            $"was read, and were left out rather than reported as absent pages: {list}{(ranges.Count > 5 ? ", ..." : "")}");
+    }
+
     /// <summary>Closes what the cmdlet opened in BeginProcessing; PowerShell disposes every cmdlet when its pipeline ends.</summary>
     protected virtual void ReleaseResources()
     {

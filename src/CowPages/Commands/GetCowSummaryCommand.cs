@@ -34,6 +34,7 @@ public sealed class GetCowSummaryCommand : ProcessTargetCmdlet
                 }
                 WriteObject(summary);
             }
+            WarnChangedRanges(processId, _summarizer.LastChangedRanges);
         }
         finally
         {

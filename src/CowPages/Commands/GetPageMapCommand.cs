@@ -71,6 +71,7 @@ public sealed class GetPageMapCommand : ProcessTargetCmdlet
                 }
                 done += (ulong)chunk.Count;
             }
+            WarnChangedRanges(processId, walker.ChangedRanges);
         }
         finally
         {

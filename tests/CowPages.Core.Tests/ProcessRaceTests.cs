@@ -1,0 +1,99 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.InteropServices;
+using CowPages.Analysis;
+using CowPages.Reading;
+using Xunit;
+
+namespace CowPages.Core.Tests;
+
+/// <summary>
+/// Processes that exit and mappings that vanish while they are being read. Each race is made deterministic by
+/// doing the "concurrent" step between two calls of the walk.
+/// </summary>
+public class ProcessRaceTests
+{
+    private const int ProtReadWrite = 3;
+    private const int MapPrivateAnonymous = 0x02 | 0x20;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int munmap(nint address, nuint length);
+
+    [Fact]
+    public void ProcessExitingMidWalkIsReportedAsExitedNotAsEmptyPages()
+    {
+        using Process sleeper = Process.Start("sleep", "60");
+        using PageWalker walker = PageWalker.Open(sleeper.Id, PageSelection.All, chunkPages: 4);
+        using var chunks = walker.Chunks().GetEnumerator();
+        Assert.True(chunks.MoveNext());
+
+        sleeper.Kill();
+        sleeper.WaitForExit();
+
+        var e = Assert.Throws<ProcfsException>(() => { while (chunks.MoveNext()) { } });
+        Assert.Equal(ProcfsErrorKind.ProcessExited, e.Kind);
+        Assert.Equal(sleeper.Id, e.ProcessId);
+        Assert.Contains($"/proc/{sleeper.Id}/pagemap", e.Message);
+    }
+
+    [Fact]
+    public void ProcessExitingBetweenMapsAndPagemapIsNotFound()
+    {
+        using Process sleeper = Process.Start("sleep", "60");
+        var maps = MapsReader.Read(sleeper.Id);
+        Assert.NotEmpty(maps);
+
+        sleeper.Kill();
+        sleeper.WaitForExit();
+
+        var e = Assert.Throws<ProcfsException>(() => PagemapReader.Open(sleeper.Id));
+        Assert.Equal(ProcfsErrorKind.NotFound, e.Kind);
+        Assert.Contains($"/proc/{sleeper.Id}/pagemap", e.Message);
+    }
+
+    [Fact]
+    public void MappingUnmappedDuringWalkIsLeftOutAndReported()
+    {
+        const int pages = 16;
+        nuint length = pages * 4096;
+        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+        Assert.NotEqual(-1, region);
+        Marshal.WriteByte(region, 1);
+        ulong start = (ulong)region;
+
+        using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages));
+        Assert.Single(walker.Ranges);
+        Assert.Equal(0, munmap(region, length));
+
+        var chunks = walker.Chunks().Select(c => c.Count).ToList();
+        Assert.Empty(chunks);
+        Assert.Equal(new[] { (start, start + length) }, walker.ChangedRanges.ToArray());
+    }
+
+    [Fact]
+    public void MappingStillPresentIsWalked()
+    {
+        const int pages = 16;
+        nuint length = pages * 4096;
+        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+        Assert.NotEqual(-1, region);
+        try
+        {
+            Marshal.WriteByte(region, 1);
+            using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
+            var words = walker.Chunks().SelectMany(c => c.Words.ToArray()).ToList();
+            Assert.Equal(pages, words.Count);
+            Assert.True(new Decoding.PagemapWord(words[0]).Present);
+            Assert.False(new Decoding.PagemapWord(words[1]).Present);
+            Assert.Empty(walker.ChangedRanges);
+        }
+        finally
+        {
+            munmap(region, length);
+        }
+    }
+}
