@@ -1,4 +1,4 @@
-# Starts and stops tests/fixtures/pagefamily.c, the process family that the tests and the demo look at.
+# Starts and stops the C fixtures: pagefamily.c, the process family the tests and the demo look at, and holder.c.
 # Needs $FixtureDir (out/fixtures) to be set by the caller.
 
 function Start-PageFamily {
@@ -82,4 +82,61 @@ function Stop-PageFamily {
         if ($id -and (Test-Path "/proc/$id")) { & kill -9 $id 2>$null }
     }
     Remove-Item -Recurse -Force $Family.Directory -ErrorAction SilentlyContinue
+}
+
+
+function Start-Holder {
+    <#
+    Starts tests/fixtures/holder.c in MODE with its arguments and waits for "ready". Returns the process, the PIDs
+    it reported (its own first) and any "region" line. -User runs it as another user (through setpriv).
+    #>
+    param([Parameter(Mandatory)][string[]]$Arguments, [string]$User, [int]$TimeoutSeconds = 60)
+
+    $binary = Join-Path $FixtureDir 'holder'
+    $dir = $null
+    $info = [Diagnostics.ProcessStartInfo]::new()
+    if ($User) {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "cowpages-$([guid]::NewGuid().ToString('n'))"
+        $null = New-Item -ItemType Directory $dir
+        Copy-Item $binary $dir
+        $binary = Join-Path $dir 'holder'
+        & chmod 755 $dir $binary
+        $info.FileName = 'setpriv'
+        foreach ($a in @("--reuid=$User", "--regid=$User", '--clear-groups', $binary) + $Arguments) { $info.ArgumentList.Add($a) }
+    }
+    else {
+        $info.FileName = $binary
+        foreach ($a in $Arguments) { $info.ArgumentList.Add($a) }
+    }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($info)
+    $holder = [pscustomobject]@{ Process = $process; Pids = [System.Collections.Generic.List[int]]::new(); Region = $null; Directory = $dir }
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        $task = $process.StandardOutput.ReadLineAsync()
+        if (-not $task.Wait([Math]::Max(1, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)) -or $null -eq $task.Result) {
+            Stop-Holder $holder
+            throw "holder $($Arguments -join ' ') did not report ready."
+        }
+        $fields = $task.Result -split ' '
+        switch ($fields[0]) {
+            'pid' { $holder.Pids.Add([int]$fields[1]) }
+            'region' { $holder.Region = [pscustomobject]@{ Address = [Convert]::ToUInt64($fields[1].Substring(2), 16); Pages = [uint64]$fields[2] } }
+            'ready' { return $holder }
+        }
+    }
+}
+
+function Stop-Holder {
+    # Closes the holder's stdin (it exits, and its children die with it) and reaps it.
+    param($Holder)
+    if (-not $Holder) { return }
+    try { $Holder.Process.StandardInput.Close() } catch { }
+    if (-not $Holder.Process.WaitForExit(10000)) {
+        $Holder.Process.Kill($true)
+        $null = $Holder.Process.WaitForExit(5000)
+    }
+    if ($Holder.Directory) { Remove-Item -Recurse -Force $Holder.Directory -ErrorAction SilentlyContinue }
 }

@@ -44,7 +44,7 @@ public class ProcfsException : Exception
             ProcfsErrorKind.AccessDenied when path.StartsWith("/proc/kpage", StringComparison.Ordinal) =>
                 " The kpage* files are readable only by root (CAP_SYS_ADMIN); run as root to see page flags.",
             ProcfsErrorKind.AccessDenied =>
-                " Run as root, or as the process's owner if it is dumpable (ptrace read access is needed).",
+                " Reading another process's memory needs ptrace read access: run as root with full capabilities, or as the process's owner if it is dumpable.",
             _ => "",
         };
         return new ProcfsException(kind, path, processId, errno,

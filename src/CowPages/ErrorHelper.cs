@@ -28,6 +28,11 @@ internal static class ErrorHelper
                 $"{processId} is not a valid process ID; PIDs start at 1."),
             "InvalidProcessId", ErrorCategory.InvalidArgument, processId);
 
+    internal static ErrorRecord NoParent(int processId) =>
+        new(new System.InvalidOperationException(
+                $"process {processId} has no parent process to compare with (PPid 0 in /proc/{processId}/status); pass -ReferenceId."),
+            "NoParentProcess", ErrorCategory.InvalidOperation, processId);
+
     internal static ErrorRecord InvalidRange(System.ArgumentException e, object? target) =>
         new(e, "InvalidPageRange", ErrorCategory.InvalidArgument, target) { ErrorDetails = new ErrorDetails(e.Message) };
 

@@ -66,7 +66,10 @@ public sealed class ForkComparer : IDisposable
     {
         List<MemoryMapping> referenceMaps = MapsReader.Read(referenceId);
         List<MemoryMapping> differenceMaps = MapsReader.Read(differenceId);
-        List<ForkSegment> segments = ForkSegments.Build(referenceMaps, differenceMaps, selection);
+        // A kernel thread or zombie has no user memory: there is nothing to compare, not a one-sided difference.
+        List<ForkSegment> segments = referenceMaps.Count == 0 || differenceMaps.Count == 0
+            ? new List<ForkSegment>()
+            : ForkSegments.Build(referenceMaps, differenceMaps, selection);
         bool anyCompared = segments.Exists(s => s.Side == ForkMappingSide.Both);
         PagemapReader? reference = null, difference = null;
         try

@@ -16,7 +16,7 @@ public sealed class CompareForkPagesCommand : CowPagesCmdlet
 
     private bool _warnedApproximate;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "ProcessId", "PID")]
     [ArgumentCompleter(typeof(ProcessIdCompleter))]
     public int[] DifferenceId { get; set; } = Array.Empty<int>();
@@ -79,7 +79,11 @@ public sealed class CompareForkPagesCommand : CowPagesCmdlet
                 : ProcessStatus.Read(differenceId).ParentId;
             if (referenceId <= 0)
             {
-                WriteError(ErrorHelper.InvalidProcessId(referenceId));
+                // Only init and kthreadd have no parent; kthreadd has no user memory to compare.
+                if (Reading.MapsReader.Read(differenceId).Count > 0)
+                {
+                    WriteError(ErrorHelper.NoParent(differenceId));
+                }
                 return;
             }
             using ForkComparer comparer = ForkComparer.Open(referenceId, differenceId, selection);
