@@ -26,22 +26,32 @@ BeforeAll {
     } | ConvertTo-Json -Depth 3 | Set-Content $familyJson
     & chmod a+r $familyJson
 
+    $nonDumpable = Start-Holder nondumpable -User $nobody
+
     $manifest = Get-ChildItem "$sandbox/CowPages" -Recurse -Filter CowPages.psd1 | Select-Object -First 1
-    $json = & setpriv "--reuid=$nobody" "--regid=$nobody" --clear-groups env "HOME=$sandbox/home" `
-        dotnet "$sandbox/pwsh/pwsh.dll" -NoProfile -NonInteractive -File "$sandbox/Probe.ps1" `
-        -ModuleManifest $manifest.FullName -FamilyJson $familyJson
+    $probe = @('-NoProfile', '-NonInteractive', '-File', "$sandbox/Probe.ps1", '-ModuleManifest', $manifest.FullName,
+        '-FamilyJson', $familyJson, '-NonDumpableId', $nonDumpable.Pids[0])
+    $probeLog = & setpriv "--reuid=$nobody" "--regid=$nobody" --clear-groups env "HOME=$sandbox/home" dotnet "$sandbox/pwsh/pwsh.dll" @probe `
+        -OutputPath "$sandbox/home/nobody.json"
     $probeExit = $LASTEXITCODE
-    $report = ($json -join "`n") | ConvertFrom-Json
+    $report = Get-Content "$sandbox/home/nobody.json" -Raw -ErrorAction SilentlyContinue | ConvertFrom-Json
+
+    # Root, but with CAP_SYS_ADMIN dropped from every capability set: the kernel hides PFNs from it too.
+    $capProbeLog = & setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin env "HOME=$sandbox/home" dotnet "$sandbox/pwsh/pwsh.dll" @probe `
+        -OutputPath "$sandbox/home/nosysadmin.json"
+    $capProbeExit = $LASTEXITCODE
+    $capReport = Get-Content "$sandbox/home/nosysadmin.json" -Raw -ErrorAction SilentlyContinue | ConvertFrom-Json
 }
 
 AfterAll {
+    Stop-Holder $nonDumpable
     Stop-PageFamily $family
     Remove-Item -Recurse -Force $sandbox -ErrorAction SilentlyContinue
 }
 
 Describe 'CowPages as an unprivileged user (uid 65534)' {
     It 'the probe ran as nobody and reported' {
-        $probeExit | Should -Be 0
+        $probeExit | Should -Be 0 -Because ($probeLog -join "`n")
         $report.Regions.Count | Should -Be 21
         $report.Forks.Count | Should -Be 21
     }
@@ -111,10 +121,48 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.SummaryWarnings[0] | Should -Match 'exclusive bit'
     }
 
+    It 'gives a non-dumpable process of its own user a PermissionDenied error' {
+        $report.NonDumpableError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetCowSummaryCommand'
+        $report.NonDumpableError.Category | Should -Be 'PermissionDenied'
+        $report.NonDumpableError.Target | Should -Be "$($nonDumpable.Pids[0])"
+        $report.NonDumpableError.Message | Should -Match 'dumpable'
+    }
+
     It 'gives another user''s process a PermissionDenied error naming the PID and the file' {
         $report.OtherUserError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetPageMapCommand'
         $report.OtherUserError.Category | Should -Be 'PermissionDenied'
         $report.OtherUserError.Target | Should -Be '1'
         $report.OtherUserError.Message | Should -Match '/proc/1/'
+    }
+}
+
+Describe 'CowPages as root without CAP_SYS_ADMIN' {
+    It 'the probe ran and reported' {
+        $capProbeExit | Should -Be 0 -Because ($capProbeLog -join "`n")
+        $capReport.Regions.Count | Should -Be 21
+    }
+
+    It 'sees the same pagemap bits but no PFNs, and warns why' {
+        foreach ($expected in $FamilyExpectations) {
+            $row = $capReport.Regions | Where-Object { $_.Role -eq $expected.Role -and $_.Region -eq $expected.Region }
+            $row.Present | Should -Be $expected.Present
+            $row.File | Should -Be $expected.File
+            $row.WithPfn | Should -Be 0
+        }
+        ($capReport.Regions | Where-Object Present -gt 0)[0].Warning | Should -Match 'CAP_SYS_ADMIN'
+    }
+
+    It 'falls back to the exclusive bit for comparisons and summaries' {
+        $capReport.Forks | ForEach-Object { $_.Method | Should -Be 'ExclusiveBit' }
+        $capReport.Summaries | ForEach-Object {
+            $_.Method | Should -Be 'ExclusiveBit'
+            $_.Rss | Should -Be $_.KernelRss
+            $_.Anonymous | Should -Be $_.KernelAnonymous
+        }
+    }
+
+    It 'can still read /proc/kpageflags, which only file permissions guard' {
+        $capReport.PageFlagsError | Should -BeNullOrEmpty
+        $capReport.PageFlagsCount | Should -Be 1
     }
 }

@@ -1,8 +1,11 @@
-# Runs inside an unprivileged pwsh (uid 65534) and reports, as JSON, what the module showed it.
+# Runs inside an unprivileged pwsh (uid 65534, or root without CAP_SYS_ADMIN) and writes, as JSON to -OutputPath,
+# what the module showed it. A file rather than stdout, since pwsh writes every stream to a redirected stdout.
 # Started by Unprivileged.Tests.ps1; everything it needs was copied somewhere world-readable.
 param(
     [Parameter(Mandatory)][string]$ModuleManifest,
-    [Parameter(Mandatory)][string]$FamilyJson
+    [Parameter(Mandatory)][string]$FamilyJson,
+    [Parameter(Mandatory)][string]$OutputPath,
+    [int]$NonDumpableId
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
@@ -79,4 +82,6 @@ $summaries = foreach ($role in 'Parent', 'Child', 'Grandchild') {
     SummaryWarnings = @($summaryWarnings | ForEach-Object { "$_" })
     PageFlagsError = Get-FirstError { Get-PageFlags -Pfn 4096 }
     OtherUserError = Get-FirstError { Get-PageMap -Id 1 }
-} | ConvertTo-Json -Depth 5
+    NonDumpableError = if ($NonDumpableId) { Get-FirstError { Get-CowSummary -Id $NonDumpableId -WarningAction SilentlyContinue } }
+    PageFlagsCount = try { @(Get-PageFlags -Pfn 4096 -ErrorAction Stop).Count } catch { 0 }
+} | ConvertTo-Json -Depth 5 | Set-Content $OutputPath
