@@ -1,0 +1,57 @@
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $family = Start-PageFamily
+
+    function Complete([string]$Line) {
+        [System.Management.Automation.CommandCompletion]::CompleteInput($Line, $Line.Length, $null).CompletionMatches
+    }
+}
+
+AfterAll {
+    Stop-PageFamily $family
+}
+
+Describe 'Tab completion' {
+    It 'completes -<Parameter> of <Command> to live PIDs with their command names' -ForEach @(
+        @{ Command = 'Get-PageMap'; Parameter = 'Id' }
+        @{ Command = 'Get-CowSummary'; Parameter = 'Id' }
+        @{ Command = 'Compare-ForkPages'; Parameter = 'DifferenceId' }
+        @{ Command = 'Compare-ForkPages'; Parameter = 'ReferenceId' }
+    ) {
+        $prefix = "$($family.Child)".Substring(0, 2)
+        $matches = Complete "$Command -$Parameter $prefix"
+        $child = $matches | Where-Object CompletionText -eq "$($family.Child)"
+        $child | Should -Not -BeNullOrEmpty
+        $child.ListItemText | Should -Be "$($family.Child): pagefamily"
+        $matches | ForEach-Object { $_.CompletionText | Should -BeLike "$prefix*" }
+    }
+
+    It 'offers the current process first' {
+        $first = (Complete 'Get-PageMap -Id ')[0]
+        $first.CompletionText | Should -Be "$PID"
+        $first.ListItemText | Should -Match 'current process'
+    }
+
+    It 'completes -Mapping to the mapping names of the process given by -Id' {
+        $matches = Complete "Get-PageMap -Id $($family.Parent) -Mapping "
+        $names = $matches.ListItemText
+        $names | Should -Contain '[stack]'
+        $names | Should -Contain '[anon]'
+        $names | Where-Object { $_ -like '*pagefamily.dat' } | Should -Not -BeNullOrEmpty
+        ($matches | Where-Object ListItemText -eq '[stack]').CompletionText | Should -Be "'[stack]'"
+    }
+
+    It 'narrows -Mapping completion by what is typed, brackets included' {
+        $matches = Complete "Get-PageMap -Id $($family.Parent) -Mapping [st"
+        $matches.ListItemText | Should -Be '[stack]'
+    }
+
+    It 'completes -Mapping of Compare-ForkPages from -DifferenceId' {
+        $matches = Complete "Compare-ForkPages -DifferenceId $($family.Child) -Mapping *pagefam"
+        $matches.ListItemText | Where-Object { $_ -like '*pagefamily.dat' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'completes nothing for -Mapping when the process is unknown' {
+        Complete 'Get-PageMap -Id 2147483646 -Mapping ' | Should -BeNullOrEmpty
+    }
+}
