@@ -23,6 +23,9 @@ public class ProcessRaceTests
     [DllImport("libc", SetLastError = true)]
     private static extern int munmap(nint address, nuint length);
 
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mprotect(nint address, nuint length, int protection);
+
     [Fact]
     public void ProcessExitingMidWalkIsReportedAsExitedNotAsEmptyPages()
     {
@@ -72,6 +75,51 @@ public class ProcessRaceTests
         var chunks = walker.Chunks().Select(c => c.Count).ToList();
         Assert.Empty(chunks);
         Assert.Equal(new[] { (start, start + length) }, walker.ChangedRanges.ToArray());
+    }
+
+    [Fact]
+    public void MappingSplitDuringWalkIsStillWalked()
+    {
+        const int pages = 16;
+        nuint length = pages * 4096;
+        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+        Assert.NotEqual(-1, region);
+        try
+        {
+            Marshal.WriteByte(region, 1);
+            using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
+            // mprotect of the middle splits the VMA in three; the pages stay where they were.
+            Assert.Equal(0, mprotect(region + 4 * 4096, 4 * 4096, 1));
+            int walked = walker.Chunks().Sum(c => c.Count);
+            Assert.Equal(pages, walked);
+            Assert.Empty(walker.ChangedRanges);
+        }
+        finally
+        {
+            munmap(region, length);
+        }
+    }
+
+    [Fact]
+    public void MappingPartlyUnmappedDuringWalkDropsOnlyTheChunksItLost()
+    {
+        const int pages = 16;
+        nuint length = pages * 4096;
+        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+        Assert.NotEqual(-1, region);
+        ulong start = (ulong)region;
+        try
+        {
+            using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages), chunkPages: 4);
+            Assert.Equal(0, munmap(region + 8 * 4096, 4 * 4096));
+            var firstAddresses = walker.Chunks().Select(c => c.FirstAddress).ToList();
+            Assert.Equal(new[] { start, start + 4 * 4096, start + 12 * 4096 }, firstAddresses);
+            Assert.Equal(new[] { (start + 8 * 4096, start + 12 * 4096) }, walker.ChangedRanges.ToArray());
+        }
+        finally
+        {
+            munmap(region, length);
+        }
     }
 
     [Fact]

@@ -122,14 +122,14 @@ public sealed class ForkComparer : IDisposable
             }
             ulong chunkStart = page << PagemapReader.PageShift;
             ulong chunkEnd = (page + (ulong)gotDifference) << PagemapReader.PageShift;
+            page += (ulong)gotDifference;
             if (!_referenceProbe!.StillMapped(segment.Reference!, chunkStart, chunkEnd)
                 || !_differenceProbe!.StillMapped(segment.Difference!, chunkStart, chunkEnd))
             {
-                _changed.Add((chunkStart, segment.End));
-                yield break;
+                _changed.Add((chunkStart, chunkEnd));
+                continue;
             }
-            yield return new ForkChunk(segment, page << PagemapReader.PageShift, _referenceBuffer, _differenceBuffer, gotDifference);
-            page += (ulong)gotDifference;
+            yield return new ForkChunk(segment, chunkStart, _referenceBuffer, _differenceBuffer, gotDifference);
         }
     }
 

@@ -99,15 +99,27 @@ public sealed class PageWalker : IDisposable
                     throw ProcfsException.ProcessExited(ProcessId, Reader.Path);
                 }
                 ulong chunkStart = page << PagemapReader.PageShift;
-                if (_probe is not null && !_probe.StillMapped(mapping, chunkStart, (page + (ulong)got) << PagemapReader.PageShift))
-                {
-                    _changed.Add((chunkStart, end));
-                    break;
-                }
-                yield return new PagemapChunk(mapping, index, page << PagemapReader.PageShift, _buffer, got);
+                ulong chunkEnd = (page + (ulong)got) << PagemapReader.PageShift;
                 page += (ulong)got;
+                if (_probe is not null && !_probe.StillMapped(mapping, chunkStart, chunkEnd))
+                {
+                    AddChanged(chunkStart, chunkEnd);
+                    continue;
+                }
+                yield return new PagemapChunk(mapping, index, chunkStart, _buffer, got);
             }
         }
+    }
+
+    /// <summary>Records a dropped range, merged with the previous one when they touch.</summary>
+    private void AddChanged(ulong start, ulong end)
+    {
+        if (_changed.Count > 0 && _changed[^1].End == start)
+        {
+            _changed[^1] = (_changed[^1].Start, end);
+            return;
+        }
+        _changed.Add((start, end));
     }
 
     private PagemapReader Reader => _reader ?? throw new ObjectDisposedException(nameof(PageWalker));

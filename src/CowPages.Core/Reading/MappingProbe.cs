@@ -37,28 +37,40 @@ public sealed unsafe class MappingProbe : IDisposable
         }
     }
 
-    /// <summary>True when a mapping of the same file (or anonymous memory) still covers [start, end).</summary>
+    /// <summary>
+    /// True when mappings of the same file (or anonymous memory) still cover all of [start, end). The range may have
+    /// been split meanwhile (mprotect, madvise), which leaves its pages where they were, so several VMAs may cover it.
+    /// </summary>
     public bool StillMapped(MemoryMapping mapping, ulong start, ulong end)
     {
-        if (_maps is null)
+        ulong at = start;
+        while (at < end)
         {
-            return true;
+            if (_maps is null)
+            {
+                return true;
+            }
+            var query = new ProcmapQueryArgs { Size = (ulong)sizeof(ProcmapQueryArgs), QueryAddress = at };
+            try
+            {
+                _maps.Ioctl(ProcmapQuery, &query, "query the mapping at 0x" + at.ToString("x") + " in");
+            }
+            catch (ProcfsException e) when (e.Errno == LibC.ENOENT || e.Errno == LibC.ESRCH)
+            {
+                return false;
+            }
+            catch (ProcfsException e) when (e.Errno == ENOTTY || e.Errno == LibC.EINVAL)
+            {
+                Dispose();
+                return true;
+            }
+            if (query.VmaStart > at || query.VmaEnd <= at || query.Inode != mapping.Inode)
+            {
+                return false;
+            }
+            at = query.VmaEnd;
         }
-        var query = new ProcmapQueryArgs { Size = (ulong)sizeof(ProcmapQueryArgs), QueryAddress = start };
-        try
-        {
-            _maps.Ioctl(ProcmapQuery, &query, "query the mapping at 0x" + start.ToString("x") + " in");
-        }
-        catch (ProcfsException e) when (e.Errno == LibC.ENOENT || e.Errno == LibC.ESRCH)
-        {
-            return false;
-        }
-        catch (ProcfsException e) when (e.Errno == ENOTTY || e.Errno == LibC.EINVAL)
-        {
-            Dispose();
-            return true;
-        }
-        return query.VmaStart <= start && query.VmaEnd >= end && query.Inode == mapping.Inode;
+        return true;
     }
 
     public void Dispose()
