@@ -45,7 +45,7 @@ try {
     Show "Get-CowSummary -Id $parent, $child, $($family.Grandchild)" 'The whole family: copy-on-write memory still shared, private copies, and the kernel''s totals:'
     Get-CowSummary -Id $parent, $child, $family.Grandchild |
         Format-Table @{ n = 'PID'; e = { $_.ProcessId } }, @{ n = 'PPID'; e = { $_.ParentId } },
-            @{ n = 'RssKiB'; e = { $_.Rss / 1KB } }, @{ n = 'PssKiB'; e = { [math]::Round($_.Pss / 1KB) } }, @{ n = 'AnonKiB'; e = { $_.Anonymous / 1KB } },
+            @{ n = 'RssKiB'; e = { $_.Rss / 1KB } }, @{ n = 'PssKiB'; e = { [uint64][math]::Round($_.Pss / 1KB) } }, @{ n = 'AnonKiB'; e = { $_.Anonymous / 1KB } },
             @{ n = 'CowSharedKiB'; e = { $_.CowShared / 1KB } }, @{ n = 'CowPrivateKiB'; e = { $_.CowPrivate / 1KB } }, Method -AutoSize | Out-Host
 }
 finally {
