@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -160,6 +161,47 @@ static inline unsigned pfn_bits(uint64_t max_key)
     while (bits < 64 && (max_key >> bits) != 0)
         bits += 8;
     return bits;
+}
+
+/* PAGEMAP_SCAN (Linux 6.7+): struct pm_scan_arg and struct page_region of include/uapi/linux/fs.h, spelled out for older headers. */
+#define PAGEMAP_SCAN_REQUEST 0xC0606610UL
+#define PAGE_IS_PRESENT (1UL << 3)
+#define PAGE_IS_SWAPPED (1UL << 4)
+#define SCAN_REGIONS 4096
+
+struct scan_arg {
+    uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+    uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+struct scan_region {
+    uint64_t start, end, categories;
+};
+
+/*
+ * Calls visit(start, end, context) for each run of present or swapped pages in [start, end), as PAGEMAP_SCAN reports
+ * them. Returns the number of ioctls, or -1 if the kernel has no PAGEMAP_SCAN (the caller then reads plainly).
+ */
+static inline long scan_runs(int pagemap, uint64_t start, uint64_t end, void (*visit)(uint64_t, uint64_t, void *), void *context)
+{
+    static struct scan_region regions[SCAN_REGIONS];
+    long calls = 0;
+    uint64_t at = start;
+    while (at < end) {
+        struct scan_arg arg = {
+            .size = sizeof arg, .start = at, .end = end, .vec = (uint64_t)(uintptr_t)regions, .vec_len = SCAN_REGIONS,
+            .category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED, .return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+        };
+        int n = ioctl(pagemap, PAGEMAP_SCAN_REQUEST, &arg);
+        if (n < 0)
+            return calls ? calls : -1;
+        calls++;
+        for (int i = 0; i < n; i++)
+            visit(regions[i].start, regions[i].end, context);
+        if (arg.walk_end <= at)
+            break;
+        at = arg.walk_end;
+    }
+    return calls;
 }
 
 #endif

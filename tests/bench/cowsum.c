@@ -5,7 +5,9 @@
  * rules as CowPages' CowCounters.AddExact (the kernel's smaps_account()), so that the two can be checked
  * against each other.
  *
- * Usage: cowsum PID     Prints one line of "name value" pairs, ending with "elapsed_ns N".
+ * Usage: cowsum [-s] PID
+ *   -s  asks PAGEMAP_SCAN (Linux 6.7+) for the present or swapped runs first and reads only their words.
+ *   Prints one line of "name value" pairs, ending with "elapsed_ns N".
  */
 #include "benchutil.h"
 
@@ -84,55 +86,69 @@ static void lookup(int kflags, int kcount, struct counters *c, size_t n, unsigne
     }
 }
 
+struct walk {
+    int pid, pagemap, kflags, kcount, file_backed;
+    unsigned bits;
+    uint64_t pages;
+    struct counters c;
+};
+
+static void sum_range(uint64_t start, uint64_t end, void *context)
+{
+    struct walk *w = context;
+    uint64_t page = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+    while (page < last) {
+        size_t want = last - page < CHUNK_WORDS ? (size_t)(last - page) : CHUNK_WORDS;
+        size_t got = pread_full(w->pagemap, words, want * 8, page * 8) / 8;
+        if (got == 0) {
+            fprintf(stderr, "cowsum: process %d exited\n", w->pid);
+            exit(1);
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < got; i++) {
+            uint64_t word = words[i];
+            if (word & PM_PRESENT)
+                keys[n++] = ((word & PM_PFN_MASK) << 1) | ((word & PM_FILE) != 0);
+            else if ((word & PM_SWAP) && !(word & PM_GUARD))
+                w->c.swap++;
+        }
+        lookup(w->kflags, w->kcount, &w->c, n, w->bits, w->file_backed);
+        page += got;
+        w->pages += got;
+    }
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: cowsum PID\n");
+    int scan = argc == 3 && strcmp(argv[1], "-s") == 0;
+    if (argc != 2 + scan) {
+        fprintf(stderr, "usage: cowsum [-s] PID\n");
         return 2;
     }
-    int pid = atoi(argv[1]);
+    struct walk w = {.pid = atoi(argv[1 + scan])};
     uint64_t began = now_ns();
-    struct maps maps = read_maps(pid);
-    int pagemap = open_proc("/proc/%d/pagemap", pid);
-    int kflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-    int kcount = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
-    if (kflags < 0 || kcount < 0)
+    struct maps maps = read_maps(w.pid);
+    w.pagemap = open_proc("/proc/%d/pagemap", w.pid);
+    w.kflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+    w.kcount = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+    if (w.kflags < 0 || w.kcount < 0)
         bench_die("open /proc/kpage* (needs root)");
     /* Keys hold PFN << 1; the highest possible PFN decides how many radix passes a sort needs. */
-    off_t frames = lseek(kflags, 0, SEEK_END);
-    unsigned bits = pfn_bits(frames > 0 ? ((uint64_t)frames / 8) << 1 : UINT64_MAX);
+    off_t frames = lseek(w.kflags, 0, SEEK_END);
+    w.bits = pfn_bits(frames > 0 ? ((uint64_t)frames / 8) << 1 : UINT64_MAX);
 
-    struct counters c = {0};
-    uint64_t pages = 0;
     for (size_t v = 0; v < maps.count; v++) {
         if (maps.vmas[v].start >= KERNEL_HALF)
             continue;
-        int file_backed = maps.vmas[v].inode != 0;
-        uint64_t page = maps.vmas[v].start >> PAGE_SHIFT, end = maps.vmas[v].end >> PAGE_SHIFT;
-        while (page < end) {
-            size_t want = end - page < CHUNK_WORDS ? (size_t)(end - page) : CHUNK_WORDS;
-            size_t got = pread_full(pagemap, words, want * 8, page * 8) / 8;
-            if (got == 0) {
-                fprintf(stderr, "cowsum: process %d exited\n", pid);
-                return 1;
-            }
-            size_t n = 0;
-            for (size_t i = 0; i < got; i++) {
-                uint64_t w = words[i];
-                if (w & PM_PRESENT)
-                    keys[n++] = ((w & PM_PFN_MASK) << 1) | ((w & PM_FILE) != 0);
-                else if ((w & PM_SWAP) && !(w & PM_GUARD))
-                    c.swap++;
-            }
-            lookup(kflags, kcount, &c, n, bits, file_backed);
-            page += got;
-            pages += got;
-        }
+        w.file_backed = maps.vmas[v].inode != 0;
+        if (!scan || scan_runs(w.pagemap, maps.vmas[v].start, maps.vmas[v].end, sum_range, &w) < 0)
+            sum_range(maps.vmas[v].start, maps.vmas[v].end, &w);
     }
     uint64_t elapsed = now_ns() - began;
+    struct counters c = w.c;
     printf("vmas %zu pages %lu rss %lu uss %lu pss %lu swap %lu anon %lu file %lu shmem %lu cow_shared %lu cow_private %lu "
            "file_copies %lu ksm %lu zero %lu large %lu elapsed_ns %lu\n",
-           maps.count, pages, c.rss, c.uss, c.pss_fixed >> PSS_SHIFT, c.swap, c.anon, c.file, c.shmem, c.cow_shared,
+           maps.count, w.pages, c.rss, c.uss, c.pss_fixed >> PSS_SHIFT, c.swap, c.anon, c.file, c.shmem, c.cow_shared,
            c.cow_private, c.file_copies, c.ksm, c.zero, c.large, elapsed);
     return 0;
 }

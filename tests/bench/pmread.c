@@ -9,26 +9,10 @@
  *   Prints one line of "name value" pairs, ending with "elapsed_ns N".
  */
 #include "benchutil.h"
-#include <sys/ioctl.h>
-
-#define PAGEMAP_SCAN_REQUEST 0xC0606610UL
-#define PAGE_IS_PRESENT (1UL << 3)
-#define PAGE_IS_SWAPPED (1UL << 4)
-#define REGIONS 4096
-
-/* struct pm_scan_arg and struct page_region of include/uapi/linux/fs.h, spelled out for older headers. */
-struct scan_arg {
-    uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-    uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-struct region {
-    uint64_t start, end, categories;
-};
-
 static uint64_t words[CHUNK_WORDS];
-static struct region regions[REGIONS];
 
 struct tally {
+    int pagemap;
     uint64_t pages, present, exclusive, file, swapped, reads, scans;
 };
 
@@ -53,26 +37,10 @@ static void read_range(int pagemap, uint64_t start, uint64_t end, struct tally *
     }
 }
 
-/* Reads only the runs that PAGEMAP_SCAN reports as present or swapped; 0 if the ioctl is missing. */
-static int scan_range(int pagemap, uint64_t start, uint64_t end, struct tally *t)
+static void read_run(uint64_t start, uint64_t end, void *context)
 {
-    uint64_t at = start;
-    while (at < end) {
-        struct scan_arg arg = {
-            .size = sizeof arg, .start = at, .end = end, .vec = (uint64_t)(uintptr_t)regions, .vec_len = REGIONS,
-            .category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED, .return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
-        };
-        int n = ioctl(pagemap, PAGEMAP_SCAN_REQUEST, &arg);
-        if (n < 0)
-            return 0;
-        t->scans++;
-        for (int i = 0; i < n; i++)
-            read_range(pagemap, regions[i].start, regions[i].end, t);
-        if (arg.walk_end <= at)
-            break;
-        at = arg.walk_end;
-    }
-    return 1;
+    struct tally *t = context;
+    read_range(t->pagemap, start, end, t);
 }
 
 int main(int argc, char **argv)
@@ -86,12 +54,15 @@ int main(int argc, char **argv)
     uint64_t began = now_ns();
     struct maps maps = read_maps(pid);
     int pagemap = open_proc("/proc/%d/pagemap", pid);
-    struct tally t = {0};
+    struct tally t = {.pagemap = pagemap};
     for (size_t v = 0; v < maps.count; v++) {
         if (maps.vmas[v].start >= KERNEL_HALF)
             continue;
-        if (!scan || !scan_range(pagemap, maps.vmas[v].start, maps.vmas[v].end, &t))
+        long calls = scan ? scan_runs(pagemap, maps.vmas[v].start, maps.vmas[v].end, read_run, &t) : -1;
+        if (calls < 0)
             read_range(pagemap, maps.vmas[v].start, maps.vmas[v].end, &t);
+        else
+            t.scans += (uint64_t)calls;
     }
     uint64_t elapsed = now_ns() - began;
     printf("vmas %zu pages %lu present %lu exclusive %lu file %lu swapped %lu reads %lu scans %lu elapsed_ns %lu\n",
