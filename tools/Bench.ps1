@@ -61,10 +61,10 @@ try {
     $c = Invoke-BenchReader $bin.cowsum @("$child") -Runs $Runs
     $m = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $child }
     $s = $m.Output
-    $agree = $s.Rss -eq $c.Fields.rss * 4096 -and $s.Uss -eq $c.Fields.uss * 4096 -and
-        $s.CowShared -eq $c.Fields.cow_shared * 4096 -and $s.CowPrivate -eq $c.Fields.cow_private * 4096
+    # Uss and Pss are left out: library pages' map counts move whenever another process starts or exits.
+    $agree = $s.Rss -eq $c.Fields.rss * 4096 -and $s.CowShared -eq $c.Fields.cow_shared * 4096 -and $s.CowPrivate -eq $c.Fields.cow_private * 4096
     $rows.Add((New-BenchRow -Work 'Get-CowSummary -Id child (root)' -Target '<= 1.25 x C' -Limit 1.25 -Ms $m.MedianMs -Pages $c.Fields.pages `
-        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Note $(if ($agree) { 'Rss, Uss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
+        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Note $(if ($agree) { 'Rss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
     $extra = New-BenchRow -Work 'peak extra working set, summarising the child' -Target '<= 64 MiB' -Ms $m.MedianMs -Peak $m
     $extra.Met = if ($extra.ExtraMiB -le 64) { 'yes' } else { 'NO' }
     $rows.Add($extra)
