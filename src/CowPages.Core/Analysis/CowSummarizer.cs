@@ -63,8 +63,8 @@ public sealed class CowSummarizer : IDisposable
         var counters = new List<CowCounters>();
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         bool exact = _reader is not null;
-        ulong done = 0;
-        foreach (PagemapChunk chunk in walker.Chunks(cancel))
+        // Empty pages add nothing to any counter, so the walk may skip them.
+        foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: true))
         {
             string key = byMapping ? chunk.Mapping.Name : "";
             if (!indexOf.TryGetValue(key, out int slot))
@@ -85,8 +85,7 @@ public sealed class CowSummarizer : IDisposable
                 AddFromFlags(ref sum, chunk);
             }
             counters[slot] = sum;
-            done += (ulong)chunk.Count;
-            progress?.Invoke(done, walker.TotalPages);
+            progress?.Invoke(walker.PagesDone, walker.TotalPages);
         }
 
         if (exact)
