@@ -20,8 +20,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string]$Configuration = 'Release',
 
-    # Bench only: the size of the forked fixture; fractions such as 0.25 make a quick smoke run.
-    [double]$SizeGiB = 8
+    # Bench only: the size of the forked fixture (4 GiB keeps the run under two minutes here; the issue's targets
+    # are stated for 8); fractions such as 0.25 make a quick smoke run.
+    [double]$SizeGiB = 4
 )
 
 $ErrorActionPreference = 'Stop'

@@ -14,7 +14,7 @@ reservation and the many-mapping process, only to prove that the harness works.
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][string]$ModulePath,
-    [double]$SizeGiB = 8,
+    [double]$SizeGiB = 4,
     [int]$Runs = 5,
     [switch]$Quick,
     [string]$OutputDir
@@ -140,11 +140,14 @@ try {
     $c = Invoke-BenchReader $bin.rollups @() -Runs $Runs
     $m = Measure-Cmdlet -Runs $Runs { Get-Process | Get-CowSummary -ErrorAction SilentlyContinue }
     $g = Measure-Cmdlet -Runs $Runs { $null = Get-Process }
+    $exactAll = Measure-CowsumEverywhere -Cowsum $bin.cowsum -Runs $Runs
     $mapped = 0
     foreach ($p in Get-Process) { try { $mapped += $p.VirtualMemorySize64 } catch { } }
     $rows.Add((New-BenchRow -Work 'Get-Process | Get-CowSummary' -Target '<= 3 x smaps_rollup' -Limit 3 -Ms $m.MedianMs `
         -Reference $c -ReferenceName 'rollups: all smaps_rollup (C)' -Peak $m `
         -Note ("{0} processes summarised, {1} rollups read, {2:N0} GiB mapped in all; Get-Process alone {3:N1} ms" -f @($m.Output).Count, $c.Fields.processes, ($mapped / 1GB), $g.MedianMs)))
+    $rows.Add((New-BenchRow -Work '  floor as root: cowsum on every process' -Ms $exactAll.WorkMs `
+        -Note ("the exact per-page method in C, summed over {0} processes: {1:N2} x the rollups" -f $exactAll.Processes, ($exactAll.WorkMs / $c.WorkMs))))
     $rows.Add($withFamily)
 
     Write-BenchStep "Get-CowSummary on a $sparseGiB GiB PROT_NONE reservation, 1% touched"
