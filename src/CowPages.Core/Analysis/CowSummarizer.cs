@@ -14,6 +14,9 @@ namespace CowPages.Analysis;
 /// </summary>
 public sealed class CowSummarizer : IDisposable
 {
+    /// <summary>From this resident size up, the kernel's smaps is read while the pagemap is walked (see Summarize).</summary>
+    private const ulong OverlapSmapsKiB = 64 * 1024;
+
     private readonly ulong[] _pfns = new ulong[PageWalker.DefaultChunkPages];
     private readonly FrameInfo[] _frames = new FrameInfo[PageWalker.DefaultChunkPages];
     private FrameReader? _reader;
@@ -64,11 +67,12 @@ public sealed class CowSummarizer : IDisposable
         var counters = new List<CowCounters>();
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         bool exact = _reader is not null;
-        // Without root, Pss comes from the kernel's smaps, itself a walk of the page tables about as long as ours: read
-        // it on another thread meanwhile, so that the two walks overlap instead of adding up.
-        Task<List<SmapsReader.Entry>>? kernelSmaps = exact ? null : Task.Run(() => byMapping
-            ? SmapsReader.ReadPerMapping(processId)
-            : new List<SmapsReader.Entry> { SmapsReader.ReadRollup(processId) });
+        // Without root, Pss comes from the kernel's smaps, itself a walk of the page tables about as long as ours. For a
+        // large process it is read on another thread meanwhile, so that the two walks overlap instead of adding up. A
+        // small one reads it after the walk, as close as possible to the pagemap words it is reported with.
+        Task<List<SmapsReader.Entry>>? kernelSmaps = !exact && status.ResidentKiB >= OverlapSmapsKiB
+            ? Task.Run(() => ReadKernelSmaps(processId, byMapping))
+            : null;
         // Empty pages add nothing to any counter, so the walk may skip them.
         foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: true))
         {
@@ -102,8 +106,13 @@ public sealed class CowSummarizer : IDisposable
             }
             return results;
         }
-        return WithKernelPss(processId, status, byMapping, walker, names, counters, kernelSmaps!.GetAwaiter().GetResult());
+        List<SmapsReader.Entry> smaps = kernelSmaps?.GetAwaiter().GetResult() ?? ReadKernelSmaps(processId, byMapping);
+        return WithKernelPss(processId, status, byMapping, walker, names, counters, smaps);
     }
+
+    private static List<SmapsReader.Entry> ReadKernelSmaps(int processId, bool byMapping) => byMapping
+        ? SmapsReader.ReadPerMapping(processId)
+        : new List<SmapsReader.Entry> { SmapsReader.ReadRollup(processId) };
 
     private List<CowSummary> SummarizeWithoutFrames(int processId, bool byMapping, CancellationToken cancel, Action<ulong, ulong>? progress)
     {
