@@ -27,6 +27,8 @@ foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport') {
     . (Join-Path $PSScriptRoot "bench/$part.ps1")
 }
 if (-not $OutputDir) { $OutputDir = Join-Path $repo 'out/bench' }
+# A relative path would be taken for a module name by Import-Module.
+$ModulePath = (Resolve-Path $ModulePath).Path
 if ((& id -u) -ne '0') { throw 'The benchmark reads /proc/kpageflags and starts fixtures as another user: run it as root.' }
 
 $sizeMiB = [int][Math]::Round($SizeGiB * 1024)
@@ -146,7 +148,7 @@ try {
     $rows.Add((New-BenchRow -Work 'Get-Process | Get-CowSummary' -Target '<= 3 x smaps_rollup' -Limit 3 -Ms $m.MedianMs `
         -Reference $c -ReferenceName 'rollups: all smaps_rollup (C)' -Peak $m `
         -Note ("{0} processes summarised, {1} rollups read, {2:N0} GiB mapped in all; Get-Process alone {3:N1} ms" -f @($m.Output).Count, $c.Fields.processes, ($mapped / 1GB), $g.MedianMs)))
-    $rows.Add((New-BenchRow -Work '  floor as root: cowsum on every process' -Ms $exactAll.WorkMs `
+    $rows.Add((New-BenchRow -Work '  floor as root: cowsum -s on every process' -Ms $exactAll.WorkMs `
         -Note ("the exact per-page method in C, summed over {0} processes: {1:N2} x the rollups" -f $exactAll.Processes, ($exactAll.WorkMs / $c.WorkMs))))
     $rows.Add($withFamily)
 

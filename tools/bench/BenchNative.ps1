@@ -66,15 +66,15 @@ function Invoke-BenchReader {
 
 function Measure-CowsumEverywhere {
     <#
-    The C floor for Get-Process | Get-CowSummary as root: cowsum on every process that has memory, the work times
-    summed (process start-up left out). Returns the median sum over -Runs rounds and how many processes it read.
+    The C floor for Get-Process | Get-CowSummary as root: cowsum -s (PAGEMAP_SCAN first, as the cmdlet does) on every
+    process that has memory, the work times summed (process start-up left out). Returns the median sum over -Runs rounds and how many processes it read.
     #>
     param([string]$Cowsum, [int]$Runs = 5)
     $sums = foreach ($run in 1..$Runs) {
         $sum = 0.0
         $count = 0
         foreach ($id in (Get-Process).Id) {
-            $out = & $Cowsum $id 2>$null
+            $out = & $Cowsum -s $id 2>$null
             if ($LASTEXITCODE -eq 0 -and $out) {
                 $sum += (ConvertFrom-ReaderLine $out)['elapsed_ns'] / 1e6
                 $count++

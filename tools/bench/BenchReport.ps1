@@ -51,9 +51,12 @@ function ConvertTo-BenchMarkdown {
     $lines.Add('| Work | ms | Reference | ref ms (work / process) | Ratio | Pages/s | Peak MiB | Extra MiB | Target | Met | Note |')
     $lines.Add('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |')
     foreach ($r in $Rows) {
+        # A pipe inside a cell ends it in Markdown.
+        $work = $r.Work -replace '\|', '\|'
+        $note = "$($r.Note)" -replace '\|', '\|'
         $ref = if ($null -ne $r.RefWorkMs) { "$(Format-BenchNumber $r.RefWorkMs) / $(Format-BenchNumber $r.RefWallMs)" } else { '' }
-        $lines.Add("| $($r.Work) | $(Format-BenchNumber $r.Ms) | $($r.Reference) | $ref | $(Format-BenchNumber $r.Ratio 'N2') | " +
-            "$(Format-BenchNumber $r.PagesPerSec 'N0') | $(Format-BenchNumber $r.PeakMiB) | $(Format-BenchNumber $r.ExtraMiB) | $($r.Target) | $($r.Met) | $($r.Note) |")
+        $lines.Add("| $work | $(Format-BenchNumber $r.Ms) | $($r.Reference) | $ref | $(Format-BenchNumber $r.Ratio 'N2') | " +
+            "$(Format-BenchNumber $r.PagesPerSec 'N0') | $(Format-BenchNumber $r.PeakMiB) | $(Format-BenchNumber $r.ExtraMiB) | $($r.Target) | $($r.Met) | $note |")
     }
     $lines -join "`n"
 }
