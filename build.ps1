@@ -9,14 +9,20 @@ Plain pwsh, no Invoke-Build. Tasks:
          and ends with one line "N passed, N failed". Exits non-zero on any failure.
   Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
   Clean  removes out/ and the projects' bin/ and obj/.
+  Bench  builds, then times the cmdlets against C reference readers (tools/Bench.ps1, as root) on a fixture of
+         -SizeGiB GiB; prints the table and writes out/bench/results.md.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean', 'Bench')]
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Bench only: the size of the forked fixture (4 GiB keeps the run under two minutes here; the issue's targets
+    # are stated for 8); fractions such as 0.25 make a quick smoke run.
+    [double]$SizeGiB = 4
 )
 
 $ErrorActionPreference = 'Stop'
@@ -33,5 +39,11 @@ switch ($Task) {
     'Demo' {
         $module = Invoke-Build -Configuration $Configuration
         & "$PSScriptRoot/tools/Demo.ps1" -ModulePath $module -FixturePath (Join-Path $script:OutDir 'fixtures')
+    }
+    'Bench' {
+        $module = Invoke-Build -Configuration $Configuration
+        # A pwsh of its own, so that the build's memory is not in the working set that the benchmark reports.
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File "$PSScriptRoot/tools/Bench.ps1" -ModulePath $module -SizeGiB $SizeGiB
+        exit $LASTEXITCODE
     }
 }

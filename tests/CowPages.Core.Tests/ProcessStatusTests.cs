@@ -29,6 +29,14 @@ public class ProcessStatusTests
     }
 
     [Fact]
+    public void ReadsTheResidentSizeWhenThereIsOne()
+    {
+        Assert.Equal(5120UL, ProcessStatus.Parse(Bash + "VmHWM:\t6000 kB\nVmRSS:\t    5120 kB\n", FilePath, 4321).ResidentKiB);
+        // Kernel threads and zombies have no Vm lines.
+        Assert.Null(ProcessStatus.Parse(Bash, FilePath, 4321).ResidentKiB);
+    }
+
+    [Fact]
     public void NameMayContainSpacesAndColons()
     {
         ProcessStatus s = ProcessStatus.Parse("Name:\tWeb Content:1\nState:\tZ (zombie)\nPPid:\t0\n", FilePath, 4321);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using CowPages.Decoding;
 using CowPages.Reading;
 
@@ -13,6 +14,9 @@ namespace CowPages.Analysis;
 /// </summary>
 public sealed class CowSummarizer : IDisposable
 {
+    /// <summary>From this resident size up, the kernel's smaps is read while the pagemap is walked (see Summarize).</summary>
+    private const ulong OverlapSmapsKiB = 64 * 1024;
+
     private readonly ulong[] _pfns = new ulong[PageWalker.DefaultChunkPages];
     private readonly FrameInfo[] _frames = new FrameInfo[PageWalker.DefaultChunkPages];
     private FrameReader? _reader;
@@ -67,8 +71,14 @@ public sealed class CowSummarizer : IDisposable
         var counters = new List<CowCounters>();
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         bool exact = _reader is not null;
-        ulong done = 0;
-        foreach (PagemapChunk chunk in walker.Chunks(cancel))
+        // Without root, Pss comes from the kernel's smaps, itself a walk of the page tables about as long as ours. For a
+        // large process it is read on another thread meanwhile, so that the two walks overlap instead of adding up. A
+        // small one reads it after the walk, as close as possible to the pagemap words it is reported with.
+        Task<List<SmapsReader.Entry>>? kernelSmaps = !exact && status.ResidentKiB >= OverlapSmapsKiB
+            ? Task.Run(() => ReadKernelSmaps(processId, byMapping))
+            : null;
+        // Empty pages add nothing to any counter, so the walk may skip them.
+        foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: true))
         {
             string key = byMapping ? chunk.Mapping.Name : "";
             if (!indexOf.TryGetValue(key, out int slot))
@@ -89,8 +99,7 @@ public sealed class CowSummarizer : IDisposable
                 AddFromFlags(ref sum, chunk);
             }
             counters[slot] = sum;
-            done += (ulong)chunk.Count;
-            progress?.Invoke(done, walker.TotalPages);
+            progress?.Invoke(walker.PagesDone, walker.TotalPages);
         }
 
         if (exact)
@@ -101,8 +110,13 @@ public sealed class CowSummarizer : IDisposable
             }
             return results;
         }
-        return WithKernelPss(processId, status, byMapping, walker, names, counters);
+        List<SmapsReader.Entry> smaps = kernelSmaps?.GetAwaiter().GetResult() ?? ReadKernelSmaps(processId, byMapping);
+        return WithKernelPss(processId, status, byMapping, walker, names, counters, smaps);
     }
+
+    private static List<SmapsReader.Entry> ReadKernelSmaps(int processId, bool byMapping) => byMapping
+        ? SmapsReader.ReadPerMapping(processId)
+        : new List<SmapsReader.Entry> { SmapsReader.ReadRollup(processId) };
 
     private List<CowSummary> SummarizeWithoutFrames(int processId, bool byMapping, CancellationToken cancel, Action<ulong, ulong>? progress)
     {
@@ -154,12 +168,12 @@ public sealed class CowSummarizer : IDisposable
 
     /// <summary>Without map counts Pss cannot be computed from pages, so it comes from the kernel's smaps, as do PMD-mapped THPs.</summary>
     private static List<CowSummary> WithKernelPss(int processId, ProcessStatus status, bool byMapping, PageWalker walker,
-        List<string> names, List<CowCounters> counters)
+        List<string> names, List<CowCounters> counters, List<SmapsReader.Entry> smaps)
     {
         var results = new List<CowSummary>();
         if (!byMapping)
         {
-            SmapsReader.Entry rollup = SmapsReader.ReadRollup(processId);
+            SmapsReader.Entry rollup = smaps[0];
             results.Add(new CowSummary(processId, status.Name, status.ParentId, null, counters[0], rollup["Pss"],
                 LargeFolioFrom(rollup), CowMethod.ExclusiveBit));
             return results;
@@ -171,7 +185,7 @@ public sealed class CowSummarizer : IDisposable
         }
         var pss = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var large = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        foreach (SmapsReader.Entry entry in SmapsReader.ReadPerMapping(processId))
+        foreach (SmapsReader.Entry entry in smaps)
         {
             if (nameByStart.TryGetValue(entry.Start, out string? name))
             {

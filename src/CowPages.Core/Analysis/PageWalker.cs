@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using CowPages.Native;
 using CowPages.Reading;
 
 namespace CowPages.Analysis;
@@ -8,6 +9,7 @@ namespace CowPages.Analysis;
 /// <summary>
 /// Walks the pagemap of one process, mapping by mapping, in chunks read into one reusable buffer.
 /// Memory use is bounded by the chunk size and the mapping list, never by the size of the address space.
+/// Callers that need only present or swapped pages can ask it to skip empty ranges with <c>PAGEMAP_SCAN</c>.
 /// </summary>
 public sealed class PageWalker : IDisposable
 {
@@ -16,6 +18,26 @@ public sealed class PageWalker : IDisposable
 
     /// <summary>Addresses from here up belong to the kernel ([vsyscall]); pagemap does not describe them.</summary>
     private const ulong KernelHalf = 1UL << 63;
+
+    /// <summary>
+    /// Ranges smaller than this many pages (one page table, 2 MiB) are read without a scan: one read of their words
+    /// costs less than an ioctl and a read, which matters for processes with tens of thousands of small mappings.
+    /// </summary>
+    internal const ulong ScanMinPages = 512;
+
+    /// <summary>
+    /// Runs the scan returns that are closer than this many pages are read as one: the empty words between them cost
+    /// less than another system call.
+    /// </summary>
+    internal const ulong ScanMergeGap = 64;
+
+    /// <summary>Runs asked of PAGEMAP_SCAN per call (24 bytes each).</summary>
+    private const int ScanRegions = 1024;
+
+    /// <summary>Set once a kernel without PAGEMAP_SCAN (before 6.7) has said so; every later walk reads plainly.</summary>
+    private static volatile bool s_scanMissing;
+
+    private PagemapScan.Region[]? _regions;
 
     private readonly List<(MemoryMapping Mapping, ulong Start, ulong End)> _ranges;
     private readonly ulong[] _buffer;
@@ -43,6 +65,9 @@ public sealed class PageWalker : IDisposable
 
     /// <summary>How many pages the walk covers.</summary>
     public ulong TotalPages { get; }
+
+    /// <summary>How many of <see cref="TotalPages"/> the walk has passed, read or skipped: for progress.</summary>
+    public ulong PagesDone { get; private set; }
 
     /// <summary>
     /// Ranges left out because their mapping was unmapped or replaced while the walk ran (a race with munmap/mmap).
@@ -79,36 +104,106 @@ public sealed class PageWalker : IDisposable
 
     /// <summary>
     /// Yields the selected pages chunk by chunk. Each chunk's words are valid until the next one is asked for.
+    /// With <paramref name="skipEmpty"/> the chunks may leave out pages that are neither present nor swapped (the
+    /// kernel's PAGEMAP_SCAN finds them, Linux 6.7+); without the ioctl every page is read, as without the flag.
     /// </summary>
     /// <exception cref="ProcfsException">The process exited during the walk (<see cref="ProcfsErrorKind.ProcessExited"/>).</exception>
-    public IEnumerable<PagemapChunk> Chunks(CancellationToken cancel = default)
+    public IEnumerable<PagemapChunk> Chunks(CancellationToken cancel = default, bool skipEmpty = false)
     {
+        ulong before = 0;
         for (int index = 0; index < _ranges.Count; index++)
         {
             (MemoryMapping mapping, ulong start, ulong end) = _ranges[index];
-            ulong page = start >> PagemapReader.PageShift;
+            ulong firstPage = start >> PagemapReader.PageShift;
+            ulong page = firstPage;
             ulong endPage = end >> PagemapReader.PageShift;
+            bool scan = skipEmpty && !s_scanMissing && endPage - page >= ScanMinPages;
             while (page < endPage)
             {
                 cancel.ThrowIfCancellationRequested();
-                int want = (int)Math.Min((ulong)_buffer.Length, endPage - page);
-                int got = Reader.Read(page, _buffer.AsSpan(0, want));
-                if (got == 0)
+                if (!scan)
                 {
-                    // The kernel returns nothing for user addresses only once the mm is gone.
-                    throw ProcfsException.ProcessExited(ProcessId, Reader.Path);
-                }
-                ulong chunkStart = page << PagemapReader.PageShift;
-                ulong chunkEnd = (page + (ulong)got) << PagemapReader.PageShift;
-                page += (ulong)got;
-                if (_probe is not null && !_probe.StillMapped(mapping, chunkStart, chunkEnd))
-                {
-                    AddChanged(chunkStart, chunkEnd);
+                    int want = (int)Math.Min((ulong)_buffer.Length, endPage - page);
+                    PagemapChunk chunk = ReadChunk(mapping, index, page, want);
+                    page += (ulong)chunk.Count;
+                    PagesDone = before + (page - firstPage);
+                    if (StillMapped(chunk))
+                    {
+                        yield return chunk;
+                    }
                     continue;
                 }
-                yield return new PagemapChunk(mapping, index, chunkStart, _buffer, got);
+
+                // At most one buffer's worth of pages per scan: a dense range then costs one short extra walk before the
+                // density test below turns scanning off for the rest of it.
+                _regions ??= new PagemapScan.Region[ScanRegions];
+                int found = PagemapScan.Scan(Reader.File, page << PagemapReader.PageShift, endPage << PagemapReader.PageShift,
+                    (ulong)_buffer.Length, _regions, out ulong walkEnd);
+                ulong walkEndPage = walkEnd >> PagemapReader.PageShift;
+                if (found < 0 || walkEndPage <= page || walkEndPage > endPage)
+                {
+                    s_scanMissing |= found < 0;
+                    scan = false;
+                    continue;
+                }
+                ulong covered = 0;
+                for (int r = 0; r < found;)
+                {
+                    ulong runStart = Math.Max(page, _regions[r].Start >> PagemapReader.PageShift);
+                    ulong runEnd = Math.Min(walkEndPage, _regions[r].End >> PagemapReader.PageShift);
+                    for (r++; r < found && (_regions[r].Start >> PagemapReader.PageShift) <= runEnd + ScanMergeGap; r++)
+                    {
+                        runEnd = Math.Min(walkEndPage, _regions[r].End >> PagemapReader.PageShift);
+                    }
+                    covered += runEnd - runStart;
+                    for (ulong at = runStart; at < runEnd;)
+                    {
+                        int want = (int)Math.Min((ulong)_buffer.Length, runEnd - at);
+                        PagemapChunk chunk = ReadChunk(mapping, index, at, want);
+                        at += (ulong)chunk.Count;
+                        PagesDone = before + (at - firstPage);
+                        if (StillMapped(chunk))
+                        {
+                            yield return chunk;
+                        }
+                    }
+                }
+                // Mostly resident: the scan would skip little of the rest, and each scan walks the page tables once more.
+                if (covered * 2 >= walkEndPage - page)
+                {
+                    scan = false;
+                }
+                page = walkEndPage;
+                PagesDone = before + (page - firstPage);
             }
+            before += endPage - firstPage;
         }
+    }
+
+    private PagemapChunk ReadChunk(MemoryMapping mapping, int index, ulong page, int want)
+    {
+        int got = Reader.Read(page, _buffer.AsSpan(0, want));
+        if (got == 0)
+        {
+            // The kernel returns nothing for user addresses only once the mm is gone.
+            throw ProcfsException.ProcessExited(ProcessId, Reader.Path);
+        }
+        return new PagemapChunk(mapping, index, page << PagemapReader.PageShift, _buffer, got);
+    }
+
+    /// <summary>
+    /// Asks the kernel whether the chunk's mapping still covers it, now that its words are read; a range unmapped
+    /// meanwhile reads as zeros, which must not be reported as absent pages.
+    /// </summary>
+    private bool StillMapped(in PagemapChunk chunk)
+    {
+        ulong end = chunk.AddressOf(chunk.Count);
+        if (_probe is null || _probe.StillMapped(chunk.Mapping, chunk.FirstAddress, end))
+        {
+            return true;
+        }
+        AddChanged(chunk.FirstAddress, end);
+        return false;
     }
 
     /// <summary>Records a dropped range, merged with the previous one when they touch.</summary>

@@ -15,6 +15,8 @@ internal static unsafe class LibC
     internal const int EIO = 5;
     internal const int EACCES = 13;
     internal const int EINVAL = 22;
+    internal const int ENOTTY = 25;
+    internal const int EOPNOTSUPP = 95;
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     internal static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

@@ -7,11 +7,12 @@ namespace CowPages.Reading;
 /// <summary>The few fields of <c>/proc/PID/status</c> the cmdlets need.</summary>
 public sealed class ProcessStatus
 {
-    private ProcessStatus(string name, int parentId, char state)
+    private ProcessStatus(string name, int parentId, char state, ulong? residentKiB)
     {
         Name = name;
         ParentId = parentId;
         State = state;
+        ResidentKiB = residentKiB;
     }
 
     /// <summary>The command name (<c>comm</c>, at most 15 characters).</summary>
@@ -22,6 +23,9 @@ public sealed class ProcessStatus
 
     /// <summary>The one-letter state: R, S, D, Z (zombie), ...</summary>
     public char State { get; }
+
+    /// <summary>VmRSS in KiB: how much of the process is resident; null for a kernel thread or zombie (no such line).</summary>
+    public ulong? ResidentKiB { get; }
 
     public static ProcessStatus Read(int processId)
     {
@@ -39,6 +43,7 @@ public sealed class ProcessStatus
         string? name = null;
         int? parentId = null;
         char state = '?';
+        ulong? residentKiB = null;
         foreach (string line in text.Split('\n'))
         {
             int colon = line.IndexOf(':');
@@ -59,12 +64,17 @@ public sealed class ProcessStatus
                 case "State":
                     state = value.Length > 0 ? value[0] : '?';
                     break;
+                case "VmRSS":
+                    // "1234 kB"; a line that does not parse is left out rather than failing the whole status.
+                    int space = value.IndexOf(' ');
+                    residentKiB = ulong.TryParse(space < 0 ? value : value[..space], out ulong kib) ? kib : null;
+                    break;
             }
         }
         if (name is null || parentId is null)
         {
             throw ProcfsException.Malformed(path, processId, "the Name or PPid line is missing");
         }
-        return new ProcessStatus(name, parentId.Value, state);
+        return new ProcessStatus(name, parentId.Value, state, residentKiB);
     }
 }

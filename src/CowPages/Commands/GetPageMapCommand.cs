@@ -45,12 +45,12 @@ public sealed class GetPageMapCommand : ProcessTargetCmdlet
         using PageWalker walker = PageWalker.Open(processId, selection);
         bool framesVisible = Privilege.HasSysAdmin;
         var progress = new ProgressReporter(this, ProgressId, $"Reading /proc/{processId}/pagemap");
-        ulong done = 0;
         try
         {
-            foreach (PagemapChunk chunk in walker.Chunks(CancelToken))
+            // With -Present the empty parts of the address space can be skipped without reading their words.
+            foreach (PagemapChunk chunk in walker.Chunks(CancelToken, skipEmpty: Present))
             {
-                progress.Report(done, walker.TotalPages, $"Mapping {chunk.MappingIndex + 1} of {walker.Ranges.Count}: {chunk.Mapping.Name}");
+                progress.Report(walker.PagesDone, walker.TotalPages, $"Mapping {chunk.MappingIndex + 1} of {walker.Ranges.Count}: {chunk.Mapping.Name}");
                 for (int i = 0; i < chunk.Count; i++)
                 {
                     Decoding.PagemapWord word = chunk[i];
@@ -69,7 +69,6 @@ public sealed class GetPageMapCommand : ProcessTargetCmdlet
                     }
                     WriteObject(new PageMapEntry(processId, chunk.AddressOf(i), word, chunk.Mapping, framesVisible));
                 }
-                done += (ulong)chunk.Count;
             }
             WarnChangedRanges(processId, walker.ChangedRanges);
         }

@@ -1,0 +1,210 @@
+<#
+.SYNOPSIS
+The benchmark of issue 4: CowPages' cmdlets against C reference readers, in one run, in one warm pwsh.
+
+.DESCRIPTION
+Compiles tests/bench/*.c into out/bench/, starts the fixtures, and times each row of the issue's targets table:
+the cmdlets inside this pwsh (a warm-up run, then the median of -Runs runs, Stopwatch, pwsh start-up excluded) and
+the C readers as processes (median of -Runs). Prints the table and writes out/bench/results.md and results.json.
+Run it through `build.ps1 -Task Bench [-SizeGiB N]`, as root. Fixture processes are always ended.
+
+-Quick is for the test suite: it skips the unprivileged row (a second pwsh run as nobody), and shrinks the sparse
+reservation and the many-mapping process, only to prove that the harness works.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)][string]$ModulePath,
+    [double]$SizeGiB = 4,
+    [int]$Runs = 5,
+    [switch]$Quick,
+    [string]$OutputDir
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$repo = Split-Path -Parent $PSScriptRoot
+foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport') {
+    . (Join-Path $PSScriptRoot "bench/$part.ps1")
+}
+if (-not $OutputDir) { $OutputDir = Join-Path $repo 'out/bench' }
+# A relative path would be taken for a module name by Import-Module.
+$ModulePath = (Resolve-Path $ModulePath).Path
+if ((& id -u) -ne '0') { throw 'The benchmark reads /proc/kpageflags and starts fixtures as another user: run it as root.' }
+
+$sizeMiB = [int][Math]::Round($SizeGiB * 1024)
+if ($sizeMiB -lt 1) { throw '-SizeGiB must be at least 1 MiB (0.001).' }
+$sparseGiB = if ($Quick) { 1 } else { 64 }
+$mapsCount = if ($Quick) { 2000 } else { 65000 }
+$nobody = '65534'
+
+Write-Host "Compiling the C fixtures and readers into $OutputDir" -ForegroundColor Cyan
+Build-BenchNative -SourceDir (Join-Path $repo 'tests/bench') -OutputDir $OutputDir
+$bin = @{}
+foreach ($name in 'benchfixture', 'cowsum', 'forkcmp', 'pmread', 'rollups') { $bin[$name] = Join-Path $OutputDir $name }
+Import-Module (Join-Path $ModulePath 'CowPages.psd1') -Force
+# Each row runs its cmdlet once before timing it: that warms the JIT and finds the zero page (cached per session).
+
+$rows = [System.Collections.Generic.List[object]]::new()
+$fixtures = [System.Collections.Generic.List[object]]::new()
+$sandbox = $null
+$clock = [Diagnostics.Stopwatch]::StartNew()
+function Write-BenchStep([string]$Text) { Write-Host ("[{0,5:N1} s] {1}" -f $clock.Elapsed.TotalSeconds, $Text) -ForegroundColor Cyan }
+try {
+    # The family is nobody's, so that the unprivileged row can read it; root reads it all the same.
+    Write-BenchStep "Starting the fork fixture: $SizeGiB GiB, the child writes every 4th page"
+    $family = Start-BenchFixture $bin.benchfixture @('fork', "$sizeMiB") -User $nobody
+    $fixtures.Add($family)
+    $parent, $child = $family.parent, $family.child
+    $residentPages = (Get-Content "/proc/$child/smaps_rollup" | Where-Object { $_ -match '^Rss:' }) -replace '\D', ''
+    $residentPages = [uint64]$residentPages / 4
+    Write-Host ("  parent {0}, child {1}: {2:N0} resident pages in the child ({3:N1} s)" -f $parent, $child, $residentPages, $clock.Elapsed.TotalSeconds)
+
+    Write-BenchStep 'Get-CowSummary -Id child (root)'
+    $c = Invoke-BenchReader $bin.cowsum @("$child") -Runs $Runs
+    $m = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $child }
+    $s = $m.Output
+    # Uss and Pss are left out: library pages' map counts move whenever another process starts or exits.
+    $agree = $s.Rss -eq $c.Fields.rss * 4096 -and $s.CowShared -eq $c.Fields.cow_shared * 4096 -and $s.CowPrivate -eq $c.Fields.cow_private * 4096
+    $rows.Add((New-BenchRow -Work 'Get-CowSummary -Id child (root)' -Target '<= 1.25 x C' -Limit 1.25 -Ms $m.MedianMs -Pages $c.Fields.pages `
+        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Note $(if ($agree) { 'Rss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
+    $extra = New-BenchRow -Work 'peak extra working set, summarising the child' -Target '<= 64 MiB' -Ms $m.MedianMs -Peak $m
+    $extra.Met = if ($extra.ExtraMiB -le 64) { 'yes' } else { 'NO' }
+    $rows.Add($extra)
+
+    Write-BenchStep 'Compare-ForkPages -ReferenceId parent -DifferenceId child'
+    $c = Invoke-BenchReader $bin.forkcmp @("$parent", "$child") -Runs $Runs
+    $m = Measure-Cmdlet -Runs $Runs { Compare-ForkPages -ReferenceId $parent -DifferenceId $child }
+    $shared = ($m.Output | Measure-Object Shared -Sum).Sum
+    $copied = ($m.Output | Measure-Object Copied -Sum).Sum
+    $agree = $shared -eq $c.Fields.shared -and $copied -eq $c.Fields.copied
+    $rows.Add((New-BenchRow -Work 'Compare-ForkPages -ReferenceId parent -DifferenceId child' -Target '<= 1.5 x C' -Limit 1.5 -Ms $m.MedianMs `
+        -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m `
+        -Note ("{0} ranges; Shared {1:N0}, Copied {2:N0} {3}" -f @($m.Output).Count, $shared, $copied, $(if ($agree) { 'as the C reader' } else { 'DISAGREE with the C reader' }))))
+
+    Write-BenchStep 'Get-PageMap -Id child -Present | Measure-Object'
+    $c = Invoke-BenchReader $bin.pmread @("$child") -Runs $Runs
+    $m = Measure-Cmdlet -Runs $Runs { Get-PageMap -Id $child -Present | Measure-Object }
+    $rows.Add((New-BenchRow -Work 'Get-PageMap -Id child -Present | Measure-Object' -Target '>= 1 M pages/s' -Limit 1e6 -PagesPerSecondTarget `
+        -Ms $m.MedianMs -Pages $m.Output.Count -Reference $c -ReferenceName 'pmread (C)' -Peak $m -Note "$($m.Output.Count) objects"))
+    if (-not $Quick) {
+        # Where the time goes: the same objects with no downstream command, and the bare walk with no objects.
+        $m = Measure-Cmdlet -Runs $Runs { $null = Get-PageMap -Id $child -Present }
+        $rows.Add((New-BenchRow -Work '  of which: Get-PageMap -Id child -Present, output discarded' -Ms $m.MedianMs -Pages $residentPages -Peak $m))
+    }
+
+    if (-not $Quick) {
+        Write-BenchStep 'Get-CowSummary -Id child as uid 65534 (no root)'
+        # pwsh (a dotnet local tool under root's home) and the module are copied where nobody can read them.
+        $sandbox = Join-Path ([IO.Path]::GetTempPath()) "cowpages-bench-nobody-$([guid]::NewGuid().ToString('n'))"
+        $null = New-Item -ItemType Directory $sandbox, "$sandbox/home"
+        Copy-Item -Recurse $PSHOME "$sandbox/pwsh"
+        Copy-Item -Recurse (Split-Path $ModulePath) "$sandbox/CowPages"
+        Copy-Item (Join-Path $PSScriptRoot 'bench/UnprivilegedSummary.ps1'), (Join-Path $PSScriptRoot 'bench/BenchTiming.ps1') $sandbox
+        & chmod -R a+rX $sandbox
+        & chown $nobody "$sandbox/home"
+        $manifest = Get-ChildItem "$sandbox/CowPages" -Recurse -Filter CowPages.psd1 | Select-Object -First 1
+        $json = & setpriv "--reuid=$nobody" "--regid=$nobody" --clear-groups env "HOME=$sandbox/home" `
+            dotnet "$sandbox/pwsh/pwsh.dll" -NoProfile -NonInteractive -File "$sandbox/UnprivilegedSummary.ps1" `
+            -ModuleManifest $manifest.FullName -ProcessId $child -Runs $Runs
+        if ($LASTEXITCODE -ne 0) { throw "The unprivileged pwsh failed: $json" }
+        $u = ($json -join '') | ConvertFrom-Json
+        $c = Invoke-BenchReader $bin.pmread @("$child") -Runs $Runs -User $nobody
+        $rows.Add((New-BenchRow -Work 'Get-CowSummary -Id child as uid 65534' -Target '<= 2 x pagemap read' -Limit 2 -Ms $u.MedianMs -Pages $c.Fields.pages `
+            -Reference $c -ReferenceName 'pmread as 65534 (C)' -Peak $u `
+            -Note "a separate warm pwsh run as uid $($u.Uid) against the nobody-owned child; Method $($u.Method)"))
+    }
+
+    Write-BenchStep 'Get-Process | Get-CowSummary, the fork family alive'
+    $c = Invoke-BenchReader $bin.rollups @() -Runs $Runs
+    $m = Measure-Cmdlet -Runs $Runs { Get-Process | Get-CowSummary -ErrorAction SilentlyContinue }
+    $withFamily = New-BenchRow -Work '  Get-Process | Get-CowSummary, the fork family alive' -Ms $m.MedianMs -Reference $c -ReferenceName 'rollups (C)' -Peak $m `
+        -Note ("{0} processes summarised, {1} rollups read" -f @($m.Output).Count, $c.Fields.processes)
+    $rollup = Invoke-BenchReader $bin.rollups @("$child") -Runs $Runs
+    $rows.Add((New-BenchRow -Work '  floor for totals: smaps_rollup of the child' -Ms $rollup.WorkMs -Pages $residentPages -Note 'the kernel''s own walk'))
+    foreach ($tool in @(@{ Name = 'pmap'; Args = @('-X', "$child") }, @{ Name = 'smem'; Args = @('-t') })) {
+        $found = Get-Command $tool.Name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $found) {
+            $rows.Add((New-BenchRow -Work "  $($tool.Name): not installed" -Ms 0))
+            continue
+        }
+        $times = foreach ($run in 1..$Runs) {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $null = & $found.Source @($tool.Args) 2>&1
+            $sw.Elapsed.TotalMilliseconds
+        }
+        $rows.Add((New-BenchRow -Work "  $($tool.Name) $($tool.Args -join ' ' -replace "$child", 'child') (process)" -Ms (Get-Median $times)))
+    }
+    Stop-BenchFixture $family
+    $null = $fixtures.Remove($family)
+
+    # The machine's own processes: this pwsh, the build's dotnet servers (each with a large reserved heap), the shells.
+    Write-BenchStep 'Get-Process | Get-CowSummary (every process on the machine)'
+    $c = Invoke-BenchReader $bin.rollups @() -Runs $Runs
+    $m = Measure-Cmdlet -Runs $Runs { Get-Process | Get-CowSummary -ErrorAction SilentlyContinue }
+    $g = Measure-Cmdlet -Runs $Runs { $null = Get-Process }
+    $exactAll = Measure-CowsumEverywhere -Cowsum $bin.cowsum -Runs $Runs
+    $mapped = 0
+    foreach ($p in Get-Process) { try { $mapped += $p.VirtualMemorySize64 } catch { } }
+    $rows.Add((New-BenchRow -Work 'Get-Process | Get-CowSummary' -Target '<= 3 x smaps_rollup' -Limit 3 -Ms $m.MedianMs `
+        -Reference $c -ReferenceName 'rollups: all smaps_rollup (C)' -Peak $m `
+        -Note ("{0} processes summarised, {1} rollups read, {2:N0} GiB mapped in all; Get-Process alone {3:N1} ms" -f @($m.Output).Count, $c.Fields.processes, ($mapped / 1GB), $g.MedianMs)))
+    $rows.Add((New-BenchRow -Work '  floor as root: cowsum -s on every process' -Ms $exactAll.WorkMs `
+        -Note ("the exact per-page method in C, summed over {0} processes: {1:N2} x the rollups" -f $exactAll.Processes, ($exactAll.WorkMs / $c.WorkMs))))
+    $rows.Add($withFamily)
+
+    Write-BenchStep "Get-CowSummary on a $sparseGiB GiB PROT_NONE reservation, 1% touched"
+    $sparse = Start-BenchFixture $bin.benchfixture @('sparse', "$sparseGiB", '1', '512')
+    $fixtures.Add($sparse)
+    $c = Invoke-BenchReader $bin.pmread @("$($sparse.sparse)") -Runs $Runs
+    $scan = Invoke-BenchReader $bin.pmread @('-s', "$($sparse.sparse)") -Runs $Runs
+    $exact = Invoke-BenchReader $bin.cowsum @('-s', "$($sparse.sparse)") -Runs $Runs
+    $m = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $sparse.sparse }
+    $agree = $m.Output.Rss -eq $exact.Fields.rss * 4096 -and $m.Output.CowPrivate -eq $exact.Fields.cow_private * 4096
+    $rows.Add((New-BenchRow -Work "Get-CowSummary, $sparseGiB GiB reservation, 1% touched (root)" -Target '<= 0.10 x whole pagemap' -Limit 0.10 -Ms $m.MedianMs `
+        -Pages $c.Fields.pages -Reference $c -ReferenceName 'pmread: whole pagemap (C)' -Peak $m `
+        -Note ("{0:N0} pages touched; Rss and CowPrivate {1} the C reader's; {2:N2} x cowsum -s" -f $sparse.Touched, $(if ($agree) { 'equal' } else { 'DIFFER from' }), ($m.MedianMs / $exact.WorkMs))))
+    $rows.Add((New-BenchRow -Work '  floor as root: PAGEMAP_SCAN, resident words, kpage* lookups' -Ms $exact.WorkMs -Pages $c.Fields.pages `
+        -Note ("cowsum -s (C): {0:N2} x the whole pagemap read" -f ($exact.WorkMs / $c.WorkMs))))
+    $rows.Add((New-BenchRow -Work '  floor without kpage*: PAGEMAP_SCAN, resident words' -Ms $scan.WorkMs -Pages $c.Fields.pages `
+        -Note ("pmread -s (C): {0} scans, {1} reads; {2:N2} x the whole pagemap read" -f $scan.Fields.scans, $scan.Fields.reads, ($scan.WorkMs / $c.WorkMs))))
+    Stop-BenchFixture $sparse
+    $null = $fixtures.Remove($sparse)
+
+    # Linear means the time per mapping stays flat: compare against a quarter as many mappings.
+    $perMapping = @{}
+    foreach ($count in [int]($mapsCount / 4), $mapsCount) {
+        Write-BenchStep "Get-CowSummary on a process with $count mappings"
+        $maps = Start-BenchFixture $bin.benchfixture @('maps', "$count")
+        $fixtures.Add($maps)
+        $c = Invoke-BenchReader $bin.cowsum @("$($maps.maps)") -Runs $Runs
+        $m = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $maps.maps }
+        $perMapping[$count] = $m.MedianMs / $c.Fields.vmas
+        if ($count -eq $mapsCount) {
+            $growth = $perMapping[$mapsCount] / $perMapping[[int]($mapsCount / 4)]
+            $row = New-BenchRow -Work "Get-CowSummary, $count mappings" -Target 'linear in mappings' -Ms $m.MedianMs -Pages $c.Fields.pages `
+                -Reference $c -ReferenceName 'cowsum (C)' -Peak $m `
+                -Note ("{0:N1} us per mapping; {1:N1} us at a quarter as many: x{2:N2} per mapping for 4x the mappings" -f ($perMapping[$mapsCount] * 1000), ($perMapping[[int]($mapsCount / 4)] * 1000), $growth)
+            $row.Met = if ($growth -le 1.5) { 'yes' } else { 'NO' }
+            $rows.Add($row)
+        }
+        Stop-BenchFixture $maps
+        $null = $fixtures.Remove($maps)
+    }
+}
+finally {
+    foreach ($f in $fixtures) { Stop-BenchFixture $f }
+    if ($sandbox) { Remove-Item -Recurse -Force $sandbox -ErrorAction SilentlyContinue }
+}
+
+$cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -match '^model name' } | Select-Object -First 1) -split ':\s*', 2)[1]
+$memGiB = [Math]::Round(((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '') / 1MB, 1)
+$machine = "$([Environment]::ProcessorCount) cores ($cpu), $memGiB GiB, Linux $(& uname -r), pwsh $($PSVersionTable.PSVersion), .NET $([Environment]::Version); fork fixture $SizeGiB GiB ($residentPages resident pages in the child)"
+$command = "build.ps1 -Task Bench -SizeGiB $SizeGiB" + $(if ($Quick) { ' (quick)' } else { '' })
+
+Write-Host ''
+Write-Host "CowPages benchmark on $machine" -ForegroundColor Green
+Write-BenchTable $rows
+$markdown = ConvertTo-BenchMarkdown -Rows $rows -Machine $machine -Command $command
+Set-Content (Join-Path $OutputDir 'results.md') $markdown
+$rows | ConvertTo-Json -Depth 3 | Set-Content (Join-Path $OutputDir 'results.json')
+Write-Host ("Wrote {0} ({1:N0} s in all)" -f (Join-Path $OutputDir 'results.md'), $clock.Elapsed.TotalSeconds)
