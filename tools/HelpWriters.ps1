@@ -167,8 +167,11 @@ function ConvertTo-AboutText {
     $out = [Collections.Generic.List[string]]::new()
     $out.Add('TOPIC')
     $out.Add("    $name")
+    $previous = $null
     foreach ($block in $blocks | Select-Object -Skip 2) {
-        $out.Add('')
+        # A blank line between blocks, none between a heading and its first block.
+        if (-not $previous -or $previous.Kind -ne 'Heading' -or $block.Kind -eq 'Heading') { $out.Add('') }
+        $previous = $block
         switch ($block.Kind) {
             'Heading' {
                 $out.Add($(switch ($block.Level) { 1 { $block.Text.ToUpperInvariant() } 2 { "  $($block.Text)" } default { "    $($block.Text.ToUpperInvariant())" } }))
