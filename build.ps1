@@ -8,11 +8,12 @@ Plain pwsh, no Invoke-Build. Tasks:
   Test   builds, runs the xunit tests of the core, then Pester against the built module in a child pwsh,
          and ends with one line "N passed, N failed". Exits non-zero on any failure.
   Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
+  Package builds, then packs the module into out/CowPages.<version>.nupkg (tools/New-ModulePackage.ps1).
   Clean  removes out/ and the projects' bin/ and obj/.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -29,6 +30,11 @@ switch ($Task) {
     'Test' {
         $module = Invoke-Build -Configuration $Configuration
         exit (Invoke-Test -Configuration $Configuration -ModulePath $module)
+    }
+    'Package' {
+        $module = Invoke-Build -Configuration $Configuration
+        Get-ChildItem $script:OutDir -Filter "$script:ModuleName.*.nupkg" | Remove-Item
+        & "$PSScriptRoot/tools/New-ModulePackage.ps1" -ModulePath $module -OutputPath $script:OutDir
     }
     'Demo' {
         $module = Invoke-Build -Configuration $Configuration
