@@ -35,6 +35,24 @@ Describe 'The CowPages package' {
         }
     }
 
+    It 'carries the manifest''s description, tags and release notes, which name every cmdlet' {
+        $manifest = Import-PowerShellDataFile (Join-Path $ModulePath 'CowPages.psd1')
+        $zip = [IO.Compression.ZipFile]::OpenRead($package)
+        try {
+            $reader = [IO.StreamReader]::new($zip.GetEntry('CowPages.nuspec').Open())
+            [xml]$nuspec = $reader.ReadToEnd()
+            $reader.Dispose()
+        }
+        finally { $zip.Dispose() }
+        $metadata = $nuspec.package.metadata
+        $metadata.description | Should -Be $manifest.Description
+        $metadata.tags -split ' ' | Should -Contain 'PSEdition_Core'
+        $metadata.tags -split ' ' | Should -Contain 'Linux'
+        foreach ($cmdlet in $manifest.CmdletsToExport) {
+            $metadata.releaseNotes | Should -Match "\b$cmdlet\b"
+        }
+    }
+
     It 'installs with Install-PSResource into the temporary module path, and unregisters its repository' {
         Join-Path $modules "CowPages/$((Import-PowerShellDataFile (Join-Path $ModulePath 'CowPages.psd1')).ModuleVersion)/CowPages.psd1" | Should -Exist
         $installed.Repositories | Should -Not -Contain 'CowPagesTest'
