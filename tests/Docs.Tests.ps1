@@ -113,6 +113,7 @@ Describe 'about_CowPages' {
         $file | Should -Exist
         $topic = Get-Help about_CowPages
         $topic.Category | Should -Be 'HelpFile'
+        ($topic | Out-String).Trim() | Should -Be (Get-Content $file -Raw).Trim() -Because 'Get-Help should read the module''s own file'
         $text | Should -Match 'SHORT DESCRIPTION'
         $text | Should -Match 'PG_anon_exclusive'
     }
