@@ -49,7 +49,7 @@ Describe '<Name> help' -ForEach $commands {
     }
 
     It '-<Parameter>: described, with the code''s type, required flag, position, aliases, pipeline input and wildcards' -ForEach $Parameters {
-        $inHelp = Get-Help $Name -Parameter $Parameter
+        $inHelp = $help.parameters.parameter | Where-Object name -eq $Parameter
         $inCode = $command.Parameters[$Parameter]
         $sets = @($inCode.ParameterSets.Values)
 
