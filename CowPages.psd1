@@ -5,7 +5,7 @@
     Author               = 'CowPages contributors'
     CompanyName          = 'CowPages'
     Copyright            = '(c) CowPages contributors. MIT License.'
-    Description          = 'Which pages of a forked process are still shared copy-on-write, and which are real copies? Decodes /proc/PID/pagemap, /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup into PowerShell objects.'
+    Description          = 'Which pages of a forked process are still shared copy-on-write with its parent, and which did the kernel really copy? CowPages decodes /proc/PID/pagemap, /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup into typed objects: the pages of a process, the flags of physical frames, a child compared with its parent page by page, and per-process copy-on-write summaries that agree with smaps. Linux only; exact answers need root, and without root it reports what the pagemap bits still prove.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('CowPages.Format.ps1xml')
@@ -21,9 +21,16 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Linux', 'Memory', 'CopyOnWrite', 'Pagemap', 'Procfs', 'Fork', 'PSEdition_Core')
+            Tags         = @('Linux', 'Memory', 'CopyOnWrite', 'COW', 'Fork', 'Pagemap', 'KPageFlags', 'Procfs', 'THP', 'PSEdition_Core')
             ProjectUri   = 'https://example.invalid/cowpages'
-            ReleaseNotes = 'Get-PageMap and Get-PageFlags: page-by-page views of /proc/PID/pagemap and the kpage* files.'
+            ReleaseNotes = @'
+0.1.0, the first release:
+- Get-PageMap: one object per virtual page from /proc/PID/pagemap (present, swapped, PFN, exclusive, file/shmem, guard, the raw word).
+- Get-PageFlags: page flags, map count and memory cgroup of physical frames from /proc/kpageflags, kpagecount and kpagecgroup.
+- Compare-ForkPages: a forked child against its parent, per range or per page: Shared, Copied, Zero and the one-sided states; exact by PFN as root, by the exclusive bit without.
+- Get-CowSummary: Rss, Pss, Uss and the copy-on-write split of each process or mapping, agreeing with smaps_rollup.
+- Help for every cmdlet and about_CowPages; default views with addresses and PFNs in hex.
+'@
         }
     }
 }

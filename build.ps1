@@ -8,13 +8,14 @@ Plain pwsh, no Invoke-Build. Tasks:
   Test   builds, runs the xunit tests of the core, then Pester against the built module in a child pwsh,
          and ends with one line "N passed, N failed". Exits non-zero on any failure.
   Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
+  Package builds, then packs the module into out/CowPages.<version>.nupkg (tools/New-ModulePackage.ps1).
   Clean  removes out/ and the projects' bin/ and obj/.
   Bench  builds, then times the cmdlets against C reference readers (tools/Bench.ps1, as root) on a fixture of
          -SizeGiB GiB; prints the table and writes out/bench/results.md.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean', 'Bench')]
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -35,6 +36,11 @@ switch ($Task) {
     'Test' {
         $module = Invoke-Build -Configuration $Configuration
         exit (Invoke-Test -Configuration $Configuration -ModulePath $module)
+    }
+    'Package' {
+        $module = Invoke-Build -Configuration $Configuration
+        Get-ChildItem $script:OutDir -Filter "$script:ModuleName.*.nupkg" | Remove-Item
+        & "$PSScriptRoot/tools/New-ModulePackage.ps1" -ModulePath $module -OutputPath $script:OutDir
     }
     'Demo' {
         $module = Invoke-Build -Configuration $Configuration
