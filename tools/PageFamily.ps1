@@ -1,6 +1,55 @@
 # Starts and stops the C fixtures: pagefamily.c, the process family the tests and the demo look at, and holder.c.
 # Needs $FixtureDir (out/fixtures) to be set by the caller.
 
+function Start-Fixture {
+    <#
+    Starts out/fixtures/NAME with its stdin and stdout redirected. -User runs it as that user through setpriv, from a
+    copy in -Directory: the user may not be able to reach out/ in this checkout.
+    #>
+    param([Parameter(Mandatory)][string]$Name, [string[]]$Arguments = @(), [string]$User, [Parameter(Mandatory)][string]$Directory)
+
+    $binary = Join-Path $FixtureDir $Name
+    $info = [Diagnostics.ProcessStartInfo]::new()
+    if ($User) {
+        Copy-Item $binary $Directory
+        $binary = Join-Path $Directory $Name
+        & chmod 755 $Directory $binary
+        & chown $User $Directory
+        $info.FileName = 'setpriv'
+        foreach ($a in @("--reuid=$User", "--regid=$User", '--clear-groups', $binary) + $Arguments) { $info.ArgumentList.Add($a) }
+    }
+    else {
+        $info.FileName = $binary
+        foreach ($a in $Arguments) { $info.ArgumentList.Add($a) }
+    }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    [Diagnostics.Process]::Start($info)
+}
+
+function Wait-FixtureReady {
+    # Hands the fields of each line the fixture prints to $OnLine until it prints "ready"; throws after the timeout.
+    param([Parameter(Mandatory)]$Process, [Parameter(Mandatory)][string]$Name, [int]$TimeoutSeconds = 30, [Parameter(Mandatory)][scriptblock]$OnLine)
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        $task = $Process.StandardOutput.ReadLineAsync()
+        if (-not $task.Wait([Math]::Max(1, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)) -or $null -eq $task.Result) {
+            throw "$Name did not report ready (exit code: $(if ($Process.HasExited) { $Process.ExitCode } else { 'still running' }))."
+        }
+        $fields = $task.Result -split ' '
+        if ($fields[0] -eq 'ready') { return }
+        & $OnLine $fields
+    }
+}
+
+function New-FixtureDirectory {
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "cowpages-$([guid]::NewGuid().ToString('n'))"
+    $null = New-Item -ItemType Directory $dir
+    $dir
+}
+
 function Start-PageFamily {
     <#
     Starts tests/fixtures/pagefamily.c and waits until its parent, child and grandchild have laid out
@@ -9,56 +58,35 @@ function Start-PageFamily {
     #>
     param([string]$User)
 
-    $dir = Join-Path ([IO.Path]::GetTempPath()) "cowpages-$([guid]::NewGuid().ToString('n'))"
-    $null = New-Item -ItemType Directory $dir
-    $binary = Join-Path $FixtureDir 'pagefamily'
-    $info = [Diagnostics.ProcessStartInfo]::new()
-    if ($User) {
-        # The user may not be able to reach out/ in this checkout: run a copy from its own folder.
-        Copy-Item $binary $dir
-        $binary = Join-Path $dir 'pagefamily'
-        & chmod 755 $dir $binary
-        & chown $User $dir
-        $info.FileName = 'setpriv'
-        foreach ($a in "--reuid=$User", "--regid=$User", '--clear-groups', $binary, $dir) { $info.ArgumentList.Add($a) }
-    }
-    else {
-        $info.FileName = $binary
-        $info.ArgumentList.Add($dir)
-    }
-    $info.RedirectStandardInput = $true
-    $info.RedirectStandardOutput = $true
-    $info.UseShellExecute = $false
-    $process = [Diagnostics.Process]::Start($info)
-
+    $dir = New-FixtureDirectory
     $family = [pscustomobject]@{
-        Process    = $process
+        Process    = Start-Fixture -Name pagefamily -Arguments $dir -User $User -Directory $dir
         Directory  = $dir
         Parent     = 0
         Child      = 0
         Grandchild = 0
         Regions    = @{}
     }
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
-    while ($true) {
-        $task = $process.StandardOutput.ReadLineAsync()
-        if (-not $task.Wait([Math]::Max(1, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)) -or $null -eq $task.Result) {
-            Stop-PageFamily $family
-            throw "pagefamily did not report ready (exit code: $(if ($process.HasExited) { $process.ExitCode } else { 'still running' }))."
-        }
-        $fields = $task.Result -split ' '
-        switch ($fields[0]) {
-            'region' {
-                $family.Regions[$fields[1]] = [pscustomobject]@{
-                    Name    = $fields[1]
-                    Address = [Convert]::ToUInt64($fields[2].Substring(2), 16)
-                    Pages   = [uint64]$fields[3]
+    try {
+        Wait-FixtureReady -Process $family.Process -Name pagefamily -OnLine {
+            param($fields)
+            switch ($fields[0]) {
+                'region' {
+                    $family.Regions[$fields[1]] = [pscustomobject]@{
+                        Name    = $fields[1]
+                        Address = [Convert]::ToUInt64($fields[2].Substring(2), 16)
+                        Pages   = [uint64]$fields[3]
+                    }
                 }
+                'pid' { $family.($fields[1].Substring(0, 1).ToUpper() + $fields[1].Substring(1)) = [int]$fields[2] }
             }
-            'pid' { $family.($fields[1].Substring(0, 1).ToUpper() + $fields[1].Substring(1)) = [int]$fields[2] }
-            'ready' { return $family }
         }
     }
+    catch {
+        Stop-PageFamily $family
+        throw
+    }
+    $family
 }
 
 function Send-PageFamilyCommand {
@@ -92,41 +120,27 @@ function Start-Holder {
     #>
     param([Parameter(Mandatory)][string[]]$Arguments, [string]$User, [int]$TimeoutSeconds = 60)
 
-    $binary = Join-Path $FixtureDir 'holder'
-    $dir = $null
-    $info = [Diagnostics.ProcessStartInfo]::new()
-    if ($User) {
-        $dir = Join-Path ([IO.Path]::GetTempPath()) "cowpages-$([guid]::NewGuid().ToString('n'))"
-        $null = New-Item -ItemType Directory $dir
-        Copy-Item $binary $dir
-        $binary = Join-Path $dir 'holder'
-        & chmod 755 $dir $binary
-        $info.FileName = 'setpriv'
-        foreach ($a in @("--reuid=$User", "--regid=$User", '--clear-groups', $binary) + $Arguments) { $info.ArgumentList.Add($a) }
+    $dir = New-FixtureDirectory
+    $holder = [pscustomobject]@{
+        Process   = Start-Fixture -Name holder -Arguments $Arguments -User $User -Directory $dir
+        Pids      = [System.Collections.Generic.List[int]]::new()
+        Region    = $null
+        Directory = $dir
     }
-    else {
-        $info.FileName = $binary
-        foreach ($a in $Arguments) { $info.ArgumentList.Add($a) }
-    }
-    $info.RedirectStandardInput = $true
-    $info.RedirectStandardOutput = $true
-    $info.UseShellExecute = $false
-    $process = [Diagnostics.Process]::Start($info)
-    $holder = [pscustomobject]@{ Process = $process; Pids = [System.Collections.Generic.List[int]]::new(); Region = $null; Directory = $dir }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ($true) {
-        $task = $process.StandardOutput.ReadLineAsync()
-        if (-not $task.Wait([Math]::Max(1, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)) -or $null -eq $task.Result) {
-            Stop-Holder $holder
-            throw "holder $($Arguments -join ' ') did not report ready."
-        }
-        $fields = $task.Result -split ' '
-        switch ($fields[0]) {
-            'pid' { $holder.Pids.Add([int]$fields[1]) }
-            'region' { $holder.Region = [pscustomobject]@{ Address = [Convert]::ToUInt64($fields[1].Substring(2), 16); Pages = [uint64]$fields[2] } }
-            'ready' { return $holder }
+    try {
+        Wait-FixtureReady -Process $holder.Process -Name "holder $($Arguments -join ' ')" -TimeoutSeconds $TimeoutSeconds -OnLine {
+            param($fields)
+            switch ($fields[0]) {
+                'pid' { $holder.Pids.Add([int]$fields[1]) }
+                'region' { $holder.Region = [pscustomobject]@{ Address = [Convert]::ToUInt64($fields[1].Substring(2), 16); Pages = [uint64]$fields[2] } }
+            }
         }
     }
+    catch {
+        Stop-Holder $holder
+        throw
+    }
+    $holder
 }
 
 function Stop-Holder {

@@ -58,16 +58,8 @@ public sealed class CompareForkPagesCommand : CowPagesCmdlet
             WriteError(ErrorHelper.InvalidProcessId(differenceId));
             return;
         }
-        PageSelection selection;
-        try
+        if (CreateSelection(Mapping, nameof(Address), Address, nameof(Count), Count, differenceId) is not PageSelection selection)
         {
-            selection = new PageSelection(MappingFilter.From(Mapping),
-                MyInvocation.BoundParameters.ContainsKey(nameof(Address)) ? Address : null,
-                MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null);
-        }
-        catch (ArgumentException e)
-        {
-            WriteError(ErrorHelper.InvalidRange(e, differenceId));
             return;
         }
 

@@ -15,6 +15,26 @@ public abstract class CowPagesCmdlet : PSCmdlet, IDisposable
 
     protected void WriteProcfsError(ProcfsException e, object? target) => WriteError(ErrorHelper.FromProcfs(e, target));
 
+    /// <summary>
+    /// Builds the page selection from -Mapping, -Address and -Count. Address and Count count only when bound, since 0 is
+    /// a valid address. An impossible range is a non-terminating InvalidPageRange error for <paramref name="target"/>,
+    /// and null is returned.
+    /// </summary>
+    protected Analysis.PageSelection? CreateSelection(string[]? mapping, string addressName, ulong address, string countName, ulong count, object target)
+    {
+        try
+        {
+            return new Analysis.PageSelection(MappingFilter.From(mapping),
+                MyInvocation.BoundParameters.ContainsKey(addressName) ? address : null,
+                MyInvocation.BoundParameters.ContainsKey(countName) ? count : null);
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(ErrorHelper.InvalidRange(e, target));
+            return null;
+        }
+    }
+
     /// <summary>Says which ranges a walk dropped because the process unmapped or replaced them while it was read.</summary>
     protected void WarnChangedRanges(int processId, System.Collections.Generic.IReadOnlyList<(ulong Start, ulong End)> ranges)
     {

@@ -29,16 +29,8 @@ public sealed class GetPageMapCommand : ProcessTargetCmdlet
 
     protected override void ProcessTarget(int processId)
     {
-        PageSelection selection;
-        try
+        if (CreateSelection(Mapping, nameof(Address), Address, nameof(Count), Count, processId) is not PageSelection selection)
         {
-            selection = new PageSelection(MappingFilter.From(Mapping),
-                MyInvocation.BoundParameters.ContainsKey(nameof(Address)) ? Address : null,
-                MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null);
-        }
-        catch (ArgumentException e)
-        {
-            WriteError(ErrorHelper.InvalidRange(e, processId));
             return;
         }
 
