@@ -88,8 +88,15 @@ function Invoke-XunitTests {
     if (-not (Test-Path $trx)) {
         throw "dotnet test wrote no results (exit code $LASTEXITCODE)."
     }
+    $exitCode = $LASTEXITCODE
     $counters = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
-    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ($exitCode -ne 0 -and $failed -eq 0) {
+        # A crashed or aborted test host leaves the tests it never ran out of every counter: count the run as failed.
+        Write-Host "dotnet test exited with $exitCode although no test failed: the test run was aborted." -ForegroundColor Red
+        $failed = 1
+    }
+    @{ Passed = [int]$counters.passed; Failed = $failed }
 }
 
 function Invoke-PesterTests {

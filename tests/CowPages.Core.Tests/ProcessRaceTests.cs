@@ -8,10 +8,17 @@ using Xunit;
 
 namespace CowPages.Core.Tests;
 
+[CollectionDefinition(nameof(ProcessRaceTests), DisableParallelization = true)]
+public class ProcessRaceTestsCollection
+{
+}
+
 /// <summary>
 /// Processes that exit and mappings that vanish while they are being read. Each race is made deterministic by
-/// doing the "concurrent" step between two calls of the walk.
+/// doing the "concurrent" step between two calls of the walk. The tests map and unmap memory in the test host itself,
+/// so they run alone: a hole they leave must not be filled by another test's thread between two of their steps.
 /// </summary>
+[Collection(nameof(ProcessRaceTests))]
 public class ProcessRaceTests
 {
     private const int ProtReadWrite = 3;
@@ -118,7 +125,9 @@ public class ProcessRaceTests
         }
         finally
         {
-            munmap(region, length);
+            // Only the pieces still ours: another thread of the test host may have mapped something into the hole.
+            munmap(region, 8 * 4096);
+            munmap(region + 12 * 4096, 4 * 4096);
         }
     }
 
