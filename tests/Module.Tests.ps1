@@ -27,9 +27,11 @@ Describe 'The built module' {
     }
 
     It 'uses no runtime compilation anywhere in the repository' {
+        # Spelled in pieces so that this file does not match its own search.
+        $forbidden = ('Add' + '-Type'), ('CSharp' + 'CodeProvider'), ('CSharp' + 'Compilation')
         $hits = Get-ChildItem $RepoRoot -Recurse -File -Include *.ps1, *.psm1, *.cs |
-            Where-Object { $_.FullName -notmatch '[/\\](out|bin|obj)[/\\]' -and $_.Name -ne 'Module.Tests.ps1' } |
-            Select-String -Pattern 'Add-Type', 'CSharpCodeProvider', 'CSharpCompilation' -SimpleMatch
+            Where-Object { $_.FullName -notmatch '[/\\](out|bin|obj)[/\\]' } |
+            Select-String -Pattern $forbidden -SimpleMatch
         $hits | Should -BeNullOrEmpty
     }
 }
