@@ -33,6 +33,15 @@ public class ProcessRaceTests
     [DllImport("libc", SetLastError = true)]
     private static extern int mprotect(nint address, nuint length, int protection);
 
+    /// <summary>Maps a private anonymous region in the test host and writes its first page, so that page is present.</summary>
+    private static nint MapRegion(nuint length)
+    {
+        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
+        Assert.NotEqual(-1, region);
+        Marshal.WriteByte(region, 1);
+        return region;
+    }
+
     [Fact]
     public void ProcessExitingMidWalkIsReportedAsExitedNotAsEmptyPages()
     {
@@ -70,9 +79,7 @@ public class ProcessRaceTests
     {
         const int pages = 16;
         nuint length = pages * 4096;
-        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
-        Assert.NotEqual(-1, region);
-        Marshal.WriteByte(region, 1);
+        nint region = MapRegion(length);
         ulong start = (ulong)region;
 
         using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages));
@@ -89,11 +96,9 @@ public class ProcessRaceTests
     {
         const int pages = 16;
         nuint length = pages * 4096;
-        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
-        Assert.NotEqual(-1, region);
+        nint region = MapRegion(length);
         try
         {
-            Marshal.WriteByte(region, 1);
             using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
             // mprotect of the middle splits the VMA in three; the pages stay where they were.
             Assert.Equal(0, mprotect(region + 4 * 4096, 4 * 4096, 1));
@@ -112,8 +117,7 @@ public class ProcessRaceTests
     {
         const int pages = 16;
         nuint length = pages * 4096;
-        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
-        Assert.NotEqual(-1, region);
+        nint region = MapRegion(length);
         ulong start = (ulong)region;
         try
         {
@@ -136,11 +140,9 @@ public class ProcessRaceTests
     {
         const int pages = 16;
         nuint length = pages * 4096;
-        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
-        Assert.NotEqual(-1, region);
+        nint region = MapRegion(length);
         try
         {
-            Marshal.WriteByte(region, 1);
             using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
             var words = walker.Chunks().SelectMany(c => c.Words.ToArray()).ToList();
             Assert.Equal(pages, words.Count);
