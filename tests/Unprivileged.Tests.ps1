@@ -121,6 +121,13 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.SummaryWarnings[0] | Should -Match 'exclusive bit'
     }
 
+    It 'stops Get-CowSummary -Method Pfn with one PermissionDenied error that says what is missing' {
+        $report.PfnMethodError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetCowSummaryCommand'
+        $report.PfnMethodError.Category | Should -Be 'PermissionDenied'
+        $report.PfnMethodError.Message | Should -Match 'CAP_SYS_ADMIN'
+        $report.PfnMethodError.Message | Should -Match '-Method ExclusiveBit'
+    }
+
     It 'gives a non-dumpable process of its own user a PermissionDenied error' {
         $report.NonDumpableError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetCowSummaryCommand'
         $report.NonDumpableError.Category | Should -Be 'PermissionDenied'
@@ -159,6 +166,11 @@ Describe 'CowPages as root without CAP_SYS_ADMIN' {
             $_.Rss | Should -Be $_.KernelRss
             $_.Anonymous | Should -Be $_.KernelAnonymous
         }
+    }
+
+    It 'refuses -Method Pfn, since the PFNs it needs are hidden' {
+        $capReport.PfnMethodError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetCowSummaryCommand'
+        $capReport.PfnMethodError.Message | Should -Match 'CAP_SYS_ADMIN'
     }
 
     It 'can still read /proc/kpageflags, which only file permissions guard' {

@@ -12,7 +12,7 @@ namespace CowPages.Core.Benchmarks;
 [MemoryDiagnoser]
 public class SortMergeBenchmarks
 {
-    private const int MaxGap = 64;
+    private const int MaxGap = 4;
     private const int MaxWindow = 65536;
 
     private ulong[] _pfns = Array.Empty<ulong>();

@@ -1,7 +1,8 @@
 /*
  * cowsum: the C lower bound for Get-CowSummary as root. Reads one process's pagemap mapping by mapping in
- * 1 MiB chunks; per chunk it radix-sorts the present PFNs, merges them into windows (gap <= 64 frames, at most
- * 64 Ki frames) and reads /proc/kpageflags and /proc/kpagecount once per window. It counts pages by the same
+ * 1 MiB chunks; per chunk it radix-sorts the present PFNs, merges them into windows (gap <= 4 frames, at most
+ * 64 Ki frames) and reads /proc/kpageflags once per window; then /proc/kpagecount, the same way, for the frames
+ * whose map count the pagemap has not already given (a small page with the exclusive bit is mapped once). It counts pages by the same
  * rules as CowPages' CowCounters.AddExact (the kernel's smaps_account()), so that the two can be checked
  * against each other.
  *
@@ -11,7 +12,7 @@
  */
 #include "benchutil.h"
 
-#define MAX_GAP 64
+#define MAX_GAP 4
 #define MAX_WINDOW 65536
 #define PSS_SHIFT 12
 
@@ -28,9 +29,14 @@ struct counters {
 };
 
 static uint64_t words[CHUNK_WORDS];
-/* Sort keys: PFN << 1 | the pagemap file bit, so that the sort keeps the one pagemap bit the counting needs. */
+/* Sort keys: PFN << 2 | exclusive bit << 1 | file bit, so that the sort keeps the pagemap bits the counting needs. */
+#define KEY_SHIFT 2
+#define KEY_EXCLUSIVE 2
+#define KEY_FILE 1
 static uint64_t keys[CHUNK_WORDS], scratch[CHUNK_WORDS];
-static uint64_t flags_window[MAX_WINDOW], count_window[MAX_WINDOW];
+/* The frames still needing kpagecount, in PFN order, with their flags. */
+static uint64_t count_keys[CHUNK_WORDS], count_flags[CHUNK_WORDS];
+static uint64_t window[MAX_WINDOW];
 
 static void add_frame(struct counters *c, uint64_t key, uint64_t flags, uint64_t count, int file_backed)
 {
@@ -46,7 +52,7 @@ static void add_frame(struct counters *c, uint64_t key, uint64_t flags, uint64_t
     c->uss += single;
     if (flags & (KPF_COMPOUND_HEAD | KPF_COMPOUND_TAIL | KPF_THP | KPF_HUGE))
         c->large++;
-    if (key & 1) {
+    if (key & KEY_FILE) {
         if (flags & KPF_SWAPBACKED)
             c->shmem++;
         else
@@ -65,24 +71,46 @@ static void add_frame(struct counters *c, uint64_t key, uint64_t flags, uint64_t
     c->file_copies += file_backed;
 }
 
+/* The window that starts at sorted key `first`: sets *last and *start, returns its length in frames. */
+static size_t window_at(const uint64_t *sorted, size_t n, size_t first, size_t *last, uint64_t *start)
+{
+    *start = sorted[first] >> KEY_SHIFT;
+    size_t l = first;
+    while (l + 1 < n && (sorted[l + 1] >> KEY_SHIFT) - (sorted[l] >> KEY_SHIFT) <= MAX_GAP && (sorted[l + 1] >> KEY_SHIFT) - *start < MAX_WINDOW)
+        l++;
+    *last = l;
+    return (size_t)((sorted[l] >> KEY_SHIFT) - *start + 1);
+}
+
 static void lookup(int kflags, int kcount, struct counters *c, size_t n, unsigned bits, int file_backed)
 {
     radix_sort(keys, scratch, n, bits);
-    size_t first = 0;
-    while (first < n) {
-        uint64_t start = keys[first] >> 1;
-        size_t last = first;
-        while (last + 1 < n && (keys[last + 1] >> 1) - (keys[last] >> 1) <= MAX_GAP && (keys[last + 1] >> 1) - start < MAX_WINDOW)
-            last++;
-        size_t length = (size_t)((keys[last] >> 1) - start + 1);
-        size_t got = pread_full(kflags, flags_window, length * 8, start * 8) / 8;
-        size_t got_count = pread_full(kcount, count_window, got * 8, start * 8) / 8;
+    size_t need = 0, last;
+    uint64_t start;
+    for (size_t first = 0; first < n; first = last + 1) {
+        size_t length = window_at(keys, n, first, &last, &start);
+        size_t got = pread_full(kflags, window, length * 8, start * 8) / 8;
         for (size_t k = first; k <= last; k++) {
-            size_t at = (size_t)((keys[k] >> 1) - start);
-            if (at < got)
-                add_frame(c, keys[k], flags_window[at], at < got_count ? count_window[at] : 0, file_backed);
+            size_t at = (size_t)((keys[k] >> KEY_SHIFT) - start);
+            if (at >= got)
+                continue;
+            uint64_t flags = window[at];
+            if ((keys[k] & KEY_EXCLUSIVE) && !(flags & (KPF_COMPOUND_HEAD | KPF_COMPOUND_TAIL | KPF_THP | KPF_HUGE)))
+                add_frame(c, keys[k], flags, 1, file_backed);
+            else {
+                count_keys[need] = keys[k];
+                count_flags[need++] = flags;
+            }
         }
-        first = last + 1;
+    }
+    /* Already in PFN order: the count windows need no second sort. */
+    for (size_t first = 0; first < need; first = last + 1) {
+        size_t length = window_at(count_keys, need, first, &last, &start);
+        size_t got = pread_full(kcount, window, length * 8, start * 8) / 8;
+        for (size_t k = first; k <= last; k++) {
+            size_t at = (size_t)((count_keys[k] >> KEY_SHIFT) - start);
+            add_frame(c, count_keys[k], count_flags[k], at < got ? window[at] : 0, file_backed);
+        }
     }
 }
 
@@ -108,7 +136,7 @@ static void sum_range(uint64_t start, uint64_t end, void *context)
         for (size_t i = 0; i < got; i++) {
             uint64_t word = words[i];
             if (word & PM_PRESENT)
-                keys[n++] = ((word & PM_PFN_MASK) << 1) | ((word & PM_FILE) != 0);
+                keys[n++] = ((word & PM_PFN_MASK) << KEY_SHIFT) | ((word & PM_EXCLUSIVE) ? KEY_EXCLUSIVE : 0) | ((word & PM_FILE) ? KEY_FILE : 0);
             else if ((word & PM_SWAP) && !(word & PM_GUARD))
                 w->c.swap++;
         }
@@ -133,9 +161,9 @@ int main(int argc, char **argv)
     w.kcount = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
     if (w.kflags < 0 || w.kcount < 0)
         bench_die("open /proc/kpage* (needs root)");
-    /* Keys hold PFN << 1; the highest possible PFN decides how many radix passes a sort needs. */
+    /* Keys hold PFN << KEY_SHIFT; the highest possible PFN decides how many radix passes a sort needs. */
     off_t frames = lseek(w.kflags, 0, SEEK_END);
-    w.bits = pfn_bits(frames > 0 ? ((uint64_t)frames / 8) << 1 : UINT64_MAX);
+    w.bits = pfn_bits(frames > 0 ? ((uint64_t)frames / 8) << KEY_SHIFT : UINT64_MAX);
 
     for (size_t v = 0; v < maps.count; v++) {
         if (maps.vmas[v].start >= KERNEL_HALF)

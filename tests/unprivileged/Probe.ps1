@@ -81,6 +81,7 @@ $summaries = foreach ($role in 'Parent', 'Child', 'Grandchild') {
     Summaries      = $summaries
     SummaryWarnings = @($summaryWarnings | ForEach-Object { "$_" })
     PageFlagsError = Get-FirstError { Get-PageFlags -Pfn 4096 }
+    PfnMethodError = Get-FirstError { Get-CowSummary -Id $family.Parent -Method Pfn }
     OtherUserError = Get-FirstError { Get-PageMap -Id 1 }
     NonDumpableError = if ($NonDumpableId) { Get-FirstError { Get-CowSummary -Id $NonDumpableId -WarningAction SilentlyContinue } }
     PageFlagsCount = try { @(Get-PageFlags -Pfn 4096 -ErrorAction Stop).Count } catch { 0 }

@@ -29,7 +29,7 @@ public struct CowCounters
     /// <summary>Pss in bytes shifted left by <see cref="PssShift"/>, summed as smaps does.</summary>
     public ulong PssFixed;
 
-    private const ulong LargeFolioFlags = (ulong)(PageFlags.CompoundHead | PageFlags.CompoundTail | PageFlags.Thp | PageFlags.Huge);
+    internal const ulong LargeFolioFlags = (ulong)(PageFlags.CompoundHead | PageFlags.CompoundTail | PageFlags.Thp | PageFlags.Huge);
 
     /// <summary>
     /// Adds one page with what the kpage* files say about its frame (root). Pages without rmap accounting (map count 0:

@@ -14,42 +14,66 @@ namespace CowPages.Analysis;
 /// </summary>
 public sealed class CowSummarizer : IDisposable
 {
-    /// <summary>From this resident size up, the kernel's smaps is read while the pagemap is walked (see Summarize).</summary>
-    private const ulong OverlapSmapsKiB = 64 * 1024;
+    /// <summary>
+    /// From this resident size up, the kernel's smaps is read while the pagemap is walked (see Summarize): below it the
+    /// thread hand-off costs about as much as the overlap saves.
+    /// </summary>
+    private const ulong OverlapSmapsKiB = 8 * 1024;
 
     private readonly ulong[] _pfns = new ulong[PageWalker.DefaultChunkPages];
     private readonly FrameInfo[] _frames = new FrameInfo[PageWalker.DefaultChunkPages];
+    private readonly int[] _countSlots = new int[PageWalker.DefaultChunkPages];
     private FrameReader? _reader;
     private readonly ulong _zeroPfn;
 
-    private CowSummarizer(FrameReader? reader)
+    // An explicit -Method Pfn must not quietly become ExclusiveBit when the kernel hides the PFNs.
+    private readonly bool _pfnRequired;
+
+    private CowSummarizer(FrameReader? reader, bool pfnRequired)
     {
         _reader = reader;
+        _pfnRequired = pfnRequired;
         _zeroPfn = reader is null ? 0 : ZeroPage.Pfn;
     }
 
     /// <summary>The ranges the last <see cref="Summarize"/> left out because the process unmapped or replaced them meanwhile.</summary>
     public IReadOnlyList<(ulong Start, ulong End)> LastChangedRanges { get; private set; } = Array.Empty<(ulong, ulong)>();
 
-    /// <summary>Pfn when the kpage* files could be opened (root), ExclusiveBit otherwise.</summary>
+    /// <summary>Pfn when the kpage* files are in use (root), ExclusiveBit otherwise.</summary>
     public CowMethod Method => _reader is null ? CowMethod.ExclusiveBit : CowMethod.Pfn;
 
-    public static CowSummarizer Create()
+    /// <summary>
+    /// A summarizer for <paramref name="method"/>; with none, the exact Pfn method where the privileges allow it and
+    /// ExclusiveBit otherwise. ExclusiveBit may be chosen as root too: it leaves the kpage* files alone, which makes
+    /// whole-machine sweeps several times faster (their lookups cost more than the pagemap walk itself).
+    /// </summary>
+    /// <exception cref="ProcfsException">Pfn was asked for without CAP_SYS_ADMIN, or the kpage* files cannot be opened.</exception>
+    public static CowSummarizer Create(CowMethod? method = null)
     {
-        FrameReader? reader = null;
-        if (Privilege.HasSysAdmin)
+        if (method == CowMethod.ExclusiveBit)
         {
-            try
-            {
-                reader = FrameReader.Open(FrameFields.Flags | FrameFields.MapCount);
-            }
-            catch (ProcfsException e) when (e.Kind == ProcfsErrorKind.AccessDenied)
-            {
-                reader = null;
-            }
+            return new CowSummarizer(null, pfnRequired: false);
         }
-        return new CowSummarizer(reader);
+        bool required = method == CowMethod.Pfn;
+        if (!Privilege.HasSysAdmin)
+        {
+            return required ? throw PfnUnavailable(null) : new CowSummarizer(null, pfnRequired: false);
+        }
+        try
+        {
+            return new CowSummarizer(FrameReader.Open(FrameFields.Flags | FrameFields.MapCount), required);
+        }
+        catch (ProcfsException e) when (e.Kind == ProcfsErrorKind.AccessDenied && !required)
+        {
+            return new CowSummarizer(null, pfnRequired: false);
+        }
     }
+
+    private static ProcfsException PfnUnavailable(int? processId) => new(ProcfsErrorKind.AccessDenied,
+        processId is null ? FrameReader.FlagsPath : $"/proc/{processId}/pagemap", processId, 1,
+        (processId is null ? "" : $"process {processId}: ") +
+        "-Method Pfn needs CAP_SYS_ADMIN in the initial user namespace: without it the kernel hides the PFNs in " +
+        "/proc/PID/pagemap and keeps /proc/kpageflags and /proc/kpagecount to root. Run as root, or use -Method ExclusiveBit.");
 
     /// <summary>
     /// Summarises <paramref name="processId"/>: one summary for the process, or one per mapping name with
@@ -58,7 +82,6 @@ public sealed class CowSummarizer : IDisposable
     /// <exception cref="ProcfsException">The process is missing, unreadable, or exited during the walk.</exception>
     public List<CowSummary> Summarize(int processId, bool byMapping, CancellationToken cancel = default, Action<ulong, ulong>? progress = null)
     {
-        ProcessStatus status = ProcessStatus.Read(processId);
         using PageWalker walker = PageWalker.Open(processId, PageSelection.All);
         LastChangedRanges = walker.ChangedRanges;
         var results = new List<CowSummary>();
@@ -66,6 +89,7 @@ public sealed class CowSummarizer : IDisposable
         {
             return results;
         }
+        ProcessStatus status = ProcessStatus.Read(processId);
 
         var names = new List<string>();
         var counters = new List<CowCounters>();
@@ -120,12 +144,20 @@ public sealed class CowSummarizer : IDisposable
 
     private List<CowSummary> SummarizeWithoutFrames(int processId, bool byMapping, CancellationToken cancel, Action<ulong, ulong>? progress)
     {
+        if (_pfnRequired)
+        {
+            throw PfnUnavailable(processId);
+        }
         _reader?.Dispose();
         _reader = null;
         return Summarize(processId, byMapping, cancel, progress);
     }
 
-    /// <summary>Adds a chunk using frame data; false if the kernel hid the PFNs.</summary>
+    /// <summary>
+    /// Adds a chunk using frame data; false if the kernel hid the PFNs. Every present page's flags are looked up, but its
+    /// map count only where the pagemap has not already given it: a small page with the exclusive bit is mapped once.
+    /// That spares a kpagecount read for most private pages, which cost the kernel as much as their flags.
+    /// </summary>
     private bool AddExact(ref CowCounters sum, in PagemapChunk chunk)
     {
         int n = 0;
@@ -143,7 +175,8 @@ public sealed class CowSummarizer : IDisposable
         }
         if (n > 0)
         {
-            _reader!.Lookup(_pfns.AsSpan(0, n), _frames.AsSpan(0, n));
+            _reader!.Lookup(_pfns.AsSpan(0, n), _frames.AsSpan(0, n), FrameFields.Flags, default);
+            LookUpMapCounts(chunk);
         }
         int next = 0;
         bool fileBacked = chunk.Mapping.IsFileBacked;
@@ -154,6 +187,33 @@ public sealed class CowSummarizer : IDisposable
             sum.AddExact(word, frame, _zeroPfn, fileBacked);
         }
         return true;
+    }
+
+    private void LookUpMapCounts(in PagemapChunk chunk)
+    {
+        int wanted = 0, next = 0;
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            PagemapWord word = chunk[i];
+            if (!word.Present)
+            {
+                continue;
+            }
+            int slot = next++;
+            ref FrameInfo frame = ref _frames[slot];
+            // Large folios are left to kpagecount: there the bit and the count follow different rules on 6.x.
+            if (word.Exclusive && frame.Found && ((ulong)frame.PageFlags & CowCounters.LargeFolioFlags) == 0)
+            {
+                frame.MapCount = 1;
+                continue;
+            }
+            _pfns[wanted] = word.Pfn;
+            _countSlots[wanted++] = slot;
+        }
+        if (wanted > 0)
+        {
+            _reader!.Lookup(_pfns.AsSpan(0, wanted), _frames, FrameFields.MapCount, _countSlots.AsSpan(0, wanted));
+        }
     }
 
     private static void AddFromFlags(ref CowCounters sum, in PagemapChunk chunk)

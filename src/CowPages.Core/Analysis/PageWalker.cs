@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
 using CowPages.Native;
@@ -40,7 +41,10 @@ public sealed class PageWalker : IDisposable
     private PagemapScan.Region[]? _regions;
 
     private readonly List<(MemoryMapping Mapping, ulong Start, ulong End)> _ranges;
-    private readonly ulong[] _buffer;
+    // Rented on the first chunk and returned on Dispose: a sweep over every process on the machine would otherwise
+    // allocate and zero a fresh megabyte per process, kernel threads included, which cost more than reading them.
+    private ulong[]? _buffer;
+    private readonly int _chunkPages;
     private readonly List<(ulong Start, ulong End)> _changed = new();
     private PagemapReader? _reader;
     private MappingProbe? _probe;
@@ -51,7 +55,7 @@ public sealed class PageWalker : IDisposable
         _ranges = ranges;
         _reader = reader;
         _probe = probe;
-        _buffer = new ulong[chunkPages];
+        _chunkPages = chunkPages;
         foreach ((_, ulong start, ulong end) in ranges)
         {
             TotalPages += (end - start) >> PagemapReader.PageShift;
@@ -123,7 +127,7 @@ public sealed class PageWalker : IDisposable
                 cancel.ThrowIfCancellationRequested();
                 if (!scan)
                 {
-                    int want = (int)Math.Min((ulong)_buffer.Length, endPage - page);
+                    int want = (int)Math.Min((ulong)_chunkPages, endPage - page);
                     PagemapChunk chunk = ReadChunk(mapping, index, page, want);
                     page += (ulong)chunk.Count;
                     PagesDone = before + (page - firstPage);
@@ -136,9 +140,9 @@ public sealed class PageWalker : IDisposable
 
                 // At most one buffer's worth of pages per scan: a dense range then costs one short extra walk before the
                 // density test below turns scanning off for the rest of it.
-                _regions ??= new PagemapScan.Region[ScanRegions];
+                _regions ??= ArrayPool<PagemapScan.Region>.Shared.Rent(ScanRegions);
                 int found = PagemapScan.Scan(Reader.File, page << PagemapReader.PageShift, endPage << PagemapReader.PageShift,
-                    (ulong)_buffer.Length, _regions, out ulong walkEnd);
+                    (ulong)_chunkPages, _regions.AsSpan(0, ScanRegions), out ulong walkEnd);
                 ulong walkEndPage = walkEnd >> PagemapReader.PageShift;
                 if (found < 0 || walkEndPage <= page || walkEndPage > endPage)
                 {
@@ -158,7 +162,7 @@ public sealed class PageWalker : IDisposable
                     covered += runEnd - runStart;
                     for (ulong at = runStart; at < runEnd;)
                     {
-                        int want = (int)Math.Min((ulong)_buffer.Length, runEnd - at);
+                        int want = (int)Math.Min((ulong)_chunkPages, runEnd - at);
                         PagemapChunk chunk = ReadChunk(mapping, index, at, want);
                         at += (ulong)chunk.Count;
                         PagesDone = before + (at - firstPage);
@@ -182,6 +186,7 @@ public sealed class PageWalker : IDisposable
 
     private PagemapChunk ReadChunk(MemoryMapping mapping, int index, ulong page, int want)
     {
+        _buffer ??= ArrayPool<ulong>.Shared.Rent(_chunkPages);
         int got = Reader.Read(page, _buffer.AsSpan(0, want));
         if (got == 0)
         {
@@ -225,5 +230,15 @@ public sealed class PageWalker : IDisposable
         _reader = null;
         _probe?.Dispose();
         _probe = null;
+        if (_buffer is not null)
+        {
+            ArrayPool<ulong>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+        if (_regions is not null)
+        {
+            ArrayPool<PagemapScan.Region>.Shared.Return(_regions);
+            _regions = null;
+        }
     }
 }

@@ -15,7 +15,24 @@ public sealed class GetCowSummaryCommand : ProcessTargetCmdlet
     [Parameter]
     public SwitchParameter ByMapping { get; set; }
 
-    protected override void BeginProcessing() => _summarizer = CowSummarizer.Create();
+    /// <summary>Pfn (exact, root) or ExclusiveBit (pagemap bits and the kernel's smaps); unset picks the best the privileges allow.</summary>
+    [Parameter]
+    public CowMethod Method { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        bool chosen = MyInvocation.BoundParameters.ContainsKey(nameof(Method));
+        // Asking for ExclusiveBit is asking for its approximations: no need to warn about them.
+        _warnedApproximate = chosen && Method == CowMethod.ExclusiveBit;
+        try
+        {
+            _summarizer = CowSummarizer.Create(chosen ? Method : null);
+        }
+        catch (ProcfsException e)
+        {
+            ThrowTerminatingError(ErrorHelper.FromProcfs(e, e.Path));
+        }
+    }
 
     protected override void ProcessTarget(int processId)
     {
