@@ -124,6 +124,9 @@ public class MapsLineParserTests
     [InlineData("00400000-00452000 r-xp 00000000 08:02 99999999999999999999 /x")]
     [InlineData("10000000000000000-20000000000000000 r-xp 00000000 08:02 1 /x")]
     [InlineData(" 00400000-00452000 r-xp 00000000 08:02 1 /x")]
+    [InlineData("00400000-00452000 r-xp 00000000 08:02 +1 /x")]
+    [InlineData("+0400000-00452000 r-xp 00000000 08:02 1 /x")]
+    [InlineData("00400000-00452000 r-xp 00000000 08:02 1/x")]
     public void MalformedLineThrowsFormatException(string line)
     {
         Assert.Throws<FormatException>(() => Parse(line));
@@ -135,5 +138,26 @@ public class MapsLineParserTests
         var e = Assert.Throws<FormatException>(() => Parse("00452000-00400000 r-xp 00000000 08:02 1 /x"));
         Assert.Contains("0x400000", e.Message);
         Assert.Contains("0x452000", e.Message);
+    }
+
+    [Fact]
+    public void ReusesTheStringsOfThePreviousLineWhereTheyAreTheSame()
+    {
+        var first = MapsLineParser.Parse("7f01331c0000-7f01331e8000 r--p 00000000 08:02 1835278 /usr/lib/libc.so.6"u8, null);
+        var second = MapsLineParser.Parse("7f01331e8000-7f013337d000 r-xp 00028000 08:02 1835278 /usr/lib/libc.so.6"u8, first);
+        var other = MapsLineParser.Parse("7f013337d000-7f01333d5000 r--p 001bd000 08:03 77 /usr/lib/libm.so.6"u8, second);
+        Assert.Same(first.Path, second.Path);
+        Assert.Same(first.Device, second.Device);
+        Assert.Equal("/usr/lib/libm.so.6", other.Path);
+        Assert.Equal("08:03", other.Device);
+        Assert.Same(first.Permissions, other.Permissions);
+        Assert.Equal("r-xp", second.Permissions);
+    }
+
+    [Fact]
+    public void KeepsUnusualPermissionTextAsTheKernelWroteIt()
+    {
+        Assert.Equal("rwxs", MapsLineParser.Parse("00400000-00452000 rwxs 00000000 00:05 9 /dev/zero"u8, null).Permissions);
+        Assert.Equal("r?xp", MapsLineParser.Parse("00400000-00452000 r?xp 00000000 00:05 9 /x"u8, null).Permissions);
     }
 }

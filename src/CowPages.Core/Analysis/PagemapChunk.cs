@@ -10,13 +10,15 @@ namespace CowPages.Analysis;
 public readonly struct PagemapChunk
 {
     private readonly ulong[] _buffer;
+    private readonly int _offset;
 
-    internal PagemapChunk(MemoryMapping mapping, int mappingIndex, ulong firstAddress, ulong[] buffer, int count)
+    internal PagemapChunk(MemoryMapping mapping, int mappingIndex, ulong firstAddress, ulong[] buffer, int offset, int count)
     {
         Mapping = mapping;
         MappingIndex = mappingIndex;
         FirstAddress = firstAddress;
         _buffer = buffer;
+        _offset = offset;
         Count = count;
     }
 
@@ -29,9 +31,9 @@ public readonly struct PagemapChunk
 
     public int Count { get; }
 
-    public ReadOnlySpan<ulong> Words => _buffer.AsSpan(0, Count);
+    public ReadOnlySpan<ulong> Words => _buffer.AsSpan(_offset, Count);
 
-    public PagemapWord this[int index] => new(_buffer[index]);
+    public PagemapWord this[int index] => new(_buffer[_offset + index]);
 
     public ulong AddressOf(int index) => FirstAddress + ((ulong)index << Reading.PagemapReader.PageShift);
 }

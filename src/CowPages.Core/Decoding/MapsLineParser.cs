@@ -1,5 +1,5 @@
 using System;
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text;
 
 namespace CowPages.Decoding;
@@ -11,11 +11,22 @@ namespace CowPages.Decoding;
 /// </summary>
 public static class MapsLineParser
 {
-    private const string DeletedSuffix = " (deleted)";
+    private static ReadOnlySpan<byte> DeletedSuffix => " (deleted)"u8;
+
+    // The sixteen permission strings the kernel can print (r/-, w/-, x/-, p/s), made once: a process with tens of
+    // thousands of mappings would otherwise allocate one per line.
+    private static readonly string[] s_permissions = BuildPermissions();
 
     /// <summary>Parses <paramref name="line"/> (without its newline).</summary>
     /// <exception cref="FormatException">The line is not a maps line; the message says which field.</exception>
-    public static MemoryMapping Parse(ReadOnlySpan<byte> line)
+    public static MemoryMapping Parse(ReadOnlySpan<byte> line) => Parse(line, null);
+
+    /// <summary>
+    /// Parses <paramref name="line"/>, reusing the device and path strings of <paramref name="previous"/> (the line
+    /// before it) where they are the same, as they are for the several mappings of one file.
+    /// </summary>
+    /// <exception cref="FormatException">The line is not a maps line; the message says which field.</exception>
+    public static MemoryMapping Parse(ReadOnlySpan<byte> line, MemoryMapping? previous)
     {
         ReadOnlySpan<byte> rest = line;
 
@@ -44,16 +55,50 @@ public static class MapsLineParser
         bool deleted = false;
         if (!rest.IsEmpty)
         {
-            if (rest.EndsWith(Encoding.ASCII.GetBytes(DeletedSuffix)))
+            if (rest.EndsWith(DeletedSuffix))
             {
                 deleted = true;
                 rest = rest[..^DeletedSuffix.Length];
             }
-            path = Encoding.UTF8.GetString(rest);
+            path = SameAscii(rest, previous?.Path) ? previous!.Path : Encoding.UTF8.GetString(rest);
         }
 
-        return new MemoryMapping(start, end, Encoding.ASCII.GetString(perms), offset,
-            Encoding.ASCII.GetString(device), inode, path, deleted);
+        return new MemoryMapping(start, end, Permissions(perms), offset,
+            SameAscii(device, previous?.Device) ? previous!.Device : Encoding.ASCII.GetString(device), inode, path, deleted);
+    }
+
+    private static string Permissions(ReadOnlySpan<byte> perms)
+    {
+        int index = (perms[0] == 'r' ? 8 : 0) | (perms[1] == 'w' ? 4 : 0) | (perms[2] == 'x' ? 2 : 0) | (perms[3] == 's' ? 1 : 0);
+        string known = s_permissions[index];
+        return SameAscii(perms, known) ? known : Encoding.ASCII.GetString(perms);
+    }
+
+    private static string[] BuildPermissions()
+    {
+        var all = new string[16];
+        for (int i = 0; i < 16; i++)
+        {
+            all[i] = string.Concat((i & 8) != 0 ? "r" : "-", (i & 4) != 0 ? "w" : "-", (i & 2) != 0 ? "x" : "-", (i & 1) != 0 ? "s" : "p");
+        }
+        return all;
+    }
+
+    /// <summary>True when <paramref name="bytes"/> spell <paramref name="text"/> in ASCII (false for any other byte).</summary>
+    private static bool SameAscii(ReadOnlySpan<byte> bytes, string? text)
+    {
+        if (text is null || bytes.Length != text.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != text[i] || bytes[i] >= 0x80)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ReadOnlySpan<byte> Field(ref ReadOnlySpan<byte> rest, string name)
@@ -75,7 +120,7 @@ public static class MapsLineParser
         {
             throw new FormatException($"missing or overlong {name}");
         }
-        if (!ulong.TryParse(Encoding.ASCII.GetString(rest[..end]), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong value))
+        if (!Utf8Parser.TryParse(rest[..end], out ulong value, out int used, 'x') || used != end)
         {
             throw new FormatException($"{name} '{Encoding.ASCII.GetString(rest[..end])}' is not hexadecimal");
         }
@@ -87,7 +132,7 @@ public static class MapsLineParser
     {
         int end = rest.IndexOf((byte)' ');
         ReadOnlySpan<byte> digits = end < 0 ? rest : rest[..end];
-        if (digits.IsEmpty || !ulong.TryParse(Encoding.ASCII.GetString(digits), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        if (digits.IsEmpty || !Utf8Parser.TryParse(digits, out ulong value, out int used) || used != digits.Length)
         {
             throw new FormatException($"{name} '{Encoding.ASCII.GetString(digits)}' is not a decimal number");
         }

@@ -53,7 +53,8 @@ public sealed unsafe class MappingProbe : IDisposable
             var query = new ProcmapQueryArgs { Size = (ulong)sizeof(ProcmapQueryArgs), QueryAddress = at };
             try
             {
-                _maps.Ioctl(ProcmapQuery, &query, "query the mapping at 0x" + at.ToString("x") + " in");
+                // A constant text: this runs once per chunk, and the text only matters if it fails.
+                _maps.Ioctl(ProcmapQuery, &query, "query a mapping (PROCMAP_QUERY) in");
             }
             catch (ProcfsException e) when (e.Errno == LibC.ENOENT || e.Errno == LibC.ESRCH)
             {

@@ -41,7 +41,7 @@ public static class MapsReader
             }
             try
             {
-                mappings.Add(MapsLineParser.Parse(line));
+                mappings.Add(MapsLineParser.Parse(line, mappings.Count > 0 ? mappings[^1] : null));
             }
             catch (FormatException e)
             {
