@@ -137,8 +137,7 @@ public sealed class PageWalker : IDisposable
                 if (!scan)
                 {
                     int want = (int)Math.Min((ulong)_chunkPages, endPage - page);
-                    ulong readEnd = page == firstPage ? ReadAheadEnd(index, skipEmpty) : page + (ulong)want;
-                    PagemapChunk chunk = ReadChunk(mapping, index, page, want, readEnd);
+                    PagemapChunk chunk = ReadChunk(mapping, index, page, want, readAhead: page == firstPage, skipEmpty);
                     page += (ulong)chunk.Count;
                     PagesDone = before + (page - firstPage);
                     if (StillMapped(chunk))
@@ -173,7 +172,7 @@ public sealed class PageWalker : IDisposable
                     for (ulong at = runStart; at < runEnd;)
                     {
                         int want = (int)Math.Min((ulong)_chunkPages, runEnd - at);
-                        PagemapChunk chunk = ReadChunk(mapping, index, at, want, at + (ulong)want);
+                        PagemapChunk chunk = ReadChunk(mapping, index, at, want, readAhead: false, skipEmpty);
                         at += (ulong)chunk.Count;
                         PagesDone = before + (at - firstPage);
                         if (StillMapped(chunk))
@@ -218,9 +217,9 @@ public sealed class PageWalker : IDisposable
 
     /// <summary>
     /// The words of <paramref name="want"/> pages from <paramref name="page"/>: from the buffer if an earlier read ran
-    /// ahead over them, otherwise read up to <paramref name="readEnd"/> (at least <paramref name="want"/> pages).
+    /// ahead over them, otherwise read, with <paramref name="readAhead"/> on over the small mappings that follow.
     /// </summary>
-    private PagemapChunk ReadChunk(MemoryMapping mapping, int index, ulong page, int want, ulong readEnd)
+    private PagemapChunk ReadChunk(MemoryMapping mapping, int index, ulong page, int want, bool readAhead, bool skipEmpty)
     {
         ulong address = page << PagemapReader.PageShift;
         if (_buffer is not null && page >= _bufferFirstPage && page + (ulong)want <= _bufferFirstPage + (ulong)_bufferCount)
@@ -228,6 +227,8 @@ public sealed class PageWalker : IDisposable
             return new PagemapChunk(mapping, index, address, _buffer, (int)(page - _bufferFirstPage), want);
         }
         _buffer ??= ArrayPool<ulong>.Shared.Rent(_chunkPages);
+        // Only on a miss: each range is then looked at by one read-ahead at most, so the walk stays linear in mappings.
+        ulong readEnd = readAhead ? ReadAheadEnd(index, skipEmpty) : page + (ulong)want;
         int length = (int)Math.Min((ulong)_chunkPages, Math.Max(readEnd - page, (ulong)want));
         int got = Reader.Read(page, _buffer.AsSpan(0, length));
         if (got == 0)
