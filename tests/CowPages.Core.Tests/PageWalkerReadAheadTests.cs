@@ -12,22 +12,12 @@ namespace CowPages.Core.Tests;
 // protections, with two holes punched in it: one narrower than the merge gap, one wider.
 public sealed class PageWalkerReadAheadTests : IDisposable
 {
-    private const ulong Page = 4096;
+    private const ulong Page = OwnMemory.Page;
     private const ulong Pages = 301;
-    private const int ProtRead = 1, ProtReadWrite = 3, MapPrivateAnonymous = 0x02 | 0x20;
 
     // Page 150 is unmapped (a hole of one page); 200..(200 + gap + 1) too (a hole wider than the merge gap).
     private static readonly ulong NarrowHole = 150;
     private static readonly ulong WideHoleFirst = 200, WideHoleCount = PageWalker.ReadMergeGap + 1;
-
-    [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    private static extern IntPtr MMap(IntPtr address, nuint length, int protection, int flags, int fd, nint offset);
-
-    [DllImport("libc", EntryPoint = "mprotect", SetLastError = true)]
-    private static extern int MProtect(IntPtr address, nuint length, int protection);
-
-    [DllImport("libc", EntryPoint = "munmap")]
-    private static extern int MUnmap(IntPtr address, nuint length);
 
     private readonly IntPtr _base;
     private readonly ulong _length;
@@ -36,21 +26,20 @@ public sealed class PageWalkerReadAheadTests : IDisposable
     {
         // Room after the region for the wide hole's far side.
         _length = (Pages + WideHoleCount) * Page;
-        _base = MMap(IntPtr.Zero, (nuint)_length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
-        Assert.NotEqual(new IntPtr(-1), _base);
+        _base = OwnMemory.Map(_length, OwnMemory.ProtReadWrite);
         for (ulong i = 0; i < Pages + WideHoleCount; i++)
         {
             Marshal.WriteInt64(_base + (nint)(i * Page), (long)i + 1);
         }
         for (ulong i = 1; i < Pages + WideHoleCount; i += 2)
         {
-            Assert.Equal(0, MProtect(_base + (nint)(i * Page), (nuint)Page, ProtRead));
+            Assert.Equal(0, OwnMemory.Protect(_base + (nint)(i * Page), (nuint)Page, OwnMemory.ProtRead));
         }
-        Assert.Equal(0, MUnmap(_base + (nint)(NarrowHole * Page), (nuint)Page));
-        Assert.Equal(0, MUnmap(_base + (nint)(WideHoleFirst * Page), (nuint)(WideHoleCount * Page)));
+        Assert.Equal(0, OwnMemory.Unmap(_base + (nint)(NarrowHole * Page), (nuint)Page));
+        Assert.Equal(0, OwnMemory.Unmap(_base + (nint)(WideHoleFirst * Page), (nuint)(WideHoleCount * Page)));
     }
 
-    public void Dispose() => MUnmap(_base, (nuint)_length);
+    public void Dispose() => OwnMemory.Unmap(_base, (nuint)_length);
 
     private bool Mapped(ulong page) => page != NarrowHole && (page < WideHoleFirst || page >= WideHoleFirst + WideHoleCount);
 

@@ -12,32 +12,21 @@ namespace CowPages.Core.Tests;
 // reserved PROT_NONE, with a few runs made read-write and written, some of them closer together than the merge gap.
 public sealed class PageWalkerScanTests : IDisposable
 {
-    private const ulong Page = 4096;
+    private const ulong Page = OwnMemory.Page;
     private const ulong ReservedPages = 64 * 1024;
-    private const int ProtNone = 0, ProtReadWrite = 3, MapPrivateAnonymousNoReserve = 0x02 | 0x20 | 0x4000;
 
     // (first page, page count) of the runs to touch: far apart, adjacent to the reservation's end, and 10 pages apart.
     private static readonly (ulong First, ulong Count)[] Runs = { (100, 3), (5000, 600), (5610, 2), (40000, 1), (ReservedPages - 4, 4) };
-
-    [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    private static extern IntPtr MMap(IntPtr address, nuint length, int protection, int flags, int fd, nint offset);
-
-    [DllImport("libc", EntryPoint = "mprotect", SetLastError = true)]
-    private static extern int MProtect(IntPtr address, nuint length, int protection);
-
-    [DllImport("libc", EntryPoint = "munmap")]
-    private static extern int MUnmap(IntPtr address, nuint length);
 
     private readonly IntPtr _base;
 
     public PageWalkerScanTests()
     {
-        _base = MMap(IntPtr.Zero, (nuint)(ReservedPages * Page), ProtNone, MapPrivateAnonymousNoReserve, -1, 0);
-        Assert.NotEqual(new IntPtr(-1), _base);
+        _base = OwnMemory.Map(ReservedPages * Page, OwnMemory.ProtNone, OwnMemory.MapNoReserve);
         foreach ((ulong first, ulong count) in Runs)
         {
             IntPtr at = _base + (nint)(first * Page);
-            Assert.Equal(0, MProtect(at, (nuint)(count * Page), ProtReadWrite));
+            Assert.Equal(0, OwnMemory.Protect(at, (nuint)(count * Page), OwnMemory.ProtReadWrite));
             for (ulong i = 0; i < count; i++)
             {
                 Marshal.WriteInt64(at + (nint)(i * Page), (long)(first + i + 1));
@@ -45,7 +34,7 @@ public sealed class PageWalkerScanTests : IDisposable
         }
     }
 
-    public void Dispose() => MUnmap(_base, (nuint)(ReservedPages * Page));
+    public void Dispose() => OwnMemory.Unmap(_base, (nuint)(ReservedPages * Page));
 
     private Dictionary<ulong, ulong> NonEmptyPages(bool skipEmpty, int chunkPages)
     {

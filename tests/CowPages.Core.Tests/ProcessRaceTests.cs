@@ -21,23 +21,10 @@ public class ProcessRaceTestsCollection
 [Collection(nameof(ProcessRaceTests))]
 public class ProcessRaceTests
 {
-    private const int ProtReadWrite = 3;
-    private const int MapPrivateAnonymous = 0x02 | 0x20;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int munmap(nint address, nuint length);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mprotect(nint address, nuint length, int protection);
-
     /// <summary>Maps a private anonymous region in the test host and writes its first page, so that page is present.</summary>
     private static nint MapRegion(nuint length)
     {
-        nint region = mmap(0, length, ProtReadWrite, MapPrivateAnonymous, -1, 0);
-        Assert.NotEqual(-1, region);
+        nint region = OwnMemory.Map(length, OwnMemory.ProtReadWrite);
         Marshal.WriteByte(region, 1);
         return region;
     }
@@ -84,7 +71,7 @@ public class ProcessRaceTests
 
         using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages));
         Assert.Single(walker.Ranges);
-        Assert.Equal(0, munmap(region, length));
+        Assert.Equal(0, OwnMemory.Unmap(region, length));
 
         var chunks = walker.Chunks().Select(c => c.Count).ToList();
         Assert.Empty(chunks);
@@ -101,14 +88,14 @@ public class ProcessRaceTests
         {
             using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
             // mprotect of the middle splits the VMA in three; the pages stay where they were.
-            Assert.Equal(0, mprotect(region + 4 * 4096, 4 * 4096, 1));
+            Assert.Equal(0, OwnMemory.Protect(region + 4 * 4096, 4 * 4096, OwnMemory.ProtRead));
             int walked = walker.Chunks().Sum(c => c.Count);
             Assert.Equal(pages, walked);
             Assert.Empty(walker.ChangedRanges);
         }
         finally
         {
-            munmap(region, length);
+            OwnMemory.Unmap(region, length);
         }
     }
 
@@ -122,7 +109,7 @@ public class ProcessRaceTests
         try
         {
             using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages), chunkPages: 4);
-            Assert.Equal(0, munmap(region + 8 * 4096, 4 * 4096));
+            Assert.Equal(0, OwnMemory.Unmap(region + 8 * 4096, 4 * 4096));
             var firstAddresses = walker.Chunks().Select(c => c.FirstAddress).ToList();
             Assert.Equal(new[] { start, start + 4 * 4096, start + 12 * 4096 }, firstAddresses);
             Assert.Equal(new[] { (start + 8 * 4096, start + 12 * 4096) }, walker.ChangedRanges.ToArray());
@@ -130,8 +117,8 @@ public class ProcessRaceTests
         finally
         {
             // Only the pieces still ours: another thread of the test host may have mapped something into the hole.
-            munmap(region, 8 * 4096);
-            munmap(region + 12 * 4096, 4 * 4096);
+            OwnMemory.Unmap(region, 8 * 4096);
+            OwnMemory.Unmap(region + 12 * 4096, 4 * 4096);
         }
     }
 
@@ -152,7 +139,7 @@ public class ProcessRaceTests
         }
         finally
         {
-            munmap(region, length);
+            OwnMemory.Unmap(region, length);
         }
     }
 }
