@@ -1,5 +1,5 @@
 using System;
-using CowPages.Native;
+using CowPages.Sources.Live;
 
 namespace CowPages;
 
@@ -54,6 +54,10 @@ public class ProcfsException : Exception
     internal static ProcfsException ProcessExited(int processId, string path) =>
         new(ProcfsErrorKind.ProcessExited, path, processId, null,
             $"process {processId}: exited while {path} was being read; the results for it are incomplete.");
+
+    internal static ProcfsException NoParent(int processId, string sourceName) =>
+        new(ProcfsErrorKind.NoParent, $"{sourceName}/{processId}/status", processId, null,
+            $"process {processId} has no parent process to compare with (PPid 0 in {sourceName}/{processId}/status); pass -ReferenceId.");
 
     internal static ProcfsException Malformed(string path, int? processId, string detail) =>
         new(ProcfsErrorKind.Malformed, path, processId, null,

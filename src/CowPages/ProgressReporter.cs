@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Management.Automation;
 
@@ -5,7 +6,7 @@ namespace CowPages;
 
 /// <summary>
 /// Write-Progress for long scans: silent for the first half second, then at most five updates a second,
-/// and always completed so that no bar is left behind.
+/// and always completed so that no bar is left behind. The status text is made only when it is shown.
 /// </summary>
 internal sealed class ProgressReporter
 {
@@ -24,7 +25,7 @@ internal sealed class ProgressReporter
         _record = new ProgressRecord(activityId, activity, "Starting");
     }
 
-    internal void Report(ulong done, ulong total, string status)
+    internal void Report<TState>(ulong done, ulong total, Func<TState, string> status, TState state)
     {
         long now = _clock.ElapsedMilliseconds;
         if (now < QuietMilliseconds || now - _lastShown < IntervalMilliseconds)
@@ -33,8 +34,8 @@ internal sealed class ProgressReporter
         }
         _lastShown = now;
         _shown = true;
-        _record.StatusDescription = status;
-        _record.PercentComplete = total == 0 ? 0 : (int)System.Math.Min(100, done * 100 / total);
+        _record.StatusDescription = status(state);
+        _record.PercentComplete = total == 0 ? 0 : (int)Math.Min(100, done * 100 / total);
         _record.RecordType = ProgressRecordType.Processing;
         _cmdlet.WriteProgress(_record);
     }

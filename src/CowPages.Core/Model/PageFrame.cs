@@ -3,7 +3,7 @@ namespace CowPages;
 /// <summary>One physical page frame, from <c>/proc/kpageflags</c>, <c>kpagecount</c> and <c>kpagecgroup</c>. Output of Get-PageFlags.</summary>
 public sealed class PageFrame
 {
-    public PageFrame(ulong pfn, PageFlags flags, ulong mapCount, ulong? cgroupInode, int? processId, ulong? address)
+    internal PageFrame(ulong pfn, PageFlags flags, ulong mapCount, ulong? cgroupInode, int? processId, ulong? address)
     {
         Pfn = pfn;
         Flags = flags;
