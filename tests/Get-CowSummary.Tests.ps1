@@ -64,7 +64,15 @@ Describe 'Get-CowSummary on a live process family' {
         foreach ($field in 'Rss', 'Uss', 'Swap', 'Anonymous', 'File', 'Shmem', 'CowShared', 'CowPrivate', 'FileCopies', 'LargeFolio') {
             ($rows | Measure-Object $field -Sum).Sum | Should -Be $total.$field -Because $field
         }
-        [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss) | Should -BeLessThan ($rows.Count + 1)
+        # Pss moves whenever another process maps or unmaps the same library pages between the two calls: a
+        # difference counts only when it repeats.
+        $pssGap = [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss)
+        for ($try = 0; $try -lt 3 -and $pssGap -ge $rows.Count + 1; $try++) {
+            $total = Get-CowSummary -Id $family.Child
+            $rows = Get-CowSummary -Id $family.Child -ByMapping
+            $pssGap = [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss)
+        }
+        $pssGap | Should -BeLessThan ($rows.Count + 1)
     }
 
     It 'counts the transparent huge page as a large folio' {
