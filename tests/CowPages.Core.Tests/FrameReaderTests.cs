@@ -106,7 +106,7 @@ public class FrameReaderTests
     public void AccessDeniedOnKpageFilesSaysToRunAsRoot()
     {
         // The refusal's text, checked even when the suite runs as root.
-        ProcfsException e = ProcfsException.FromErrno(LibC.EACCES, "open", "/proc/kpageflags", null);
+        ProcfsException e = Errno.ToException(LibC.EACCES, "open", "/proc/kpageflags", null);
         Assert.Equal(ProcfsErrorKind.AccessDenied, e.Kind);
         Assert.Equal(LibC.EACCES, e.Errno);
         Assert.Contains("/proc/kpageflags", e.Message);
