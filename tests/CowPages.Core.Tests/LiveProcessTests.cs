@@ -51,4 +51,47 @@ public class LiveProcessTests
         Assert.Equal(int.MaxValue - 1, process.ProcessId);
         Assert.Throws<ProcfsException>(() => process.ReadMaps());
     }
+
+    [Fact]
+    public void AProcessStartedAfterBootAndBeforeNow()
+    {
+        using LiveProcfsSource source = LiveProcfsSource.Open();
+        using IProcessSource self = source.OpenProcess(Environment.ProcessId);
+        TimeSpan started = self.ReadStartTime();
+        Assert.InRange(started, TimeSpan.FromTicks(1), source.ReadUptime());
+        // This process has run at least as long as the test host took to get here, by the kernel's own count.
+        Assert.InRange((DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds,
+            (source.ReadUptime() - started).TotalSeconds - 1, double.MaxValue);
+    }
+
+    [Fact]
+    public void FindsAChildItJustStartedAndItsStartTime()
+    {
+        using LiveProcfsSource source = LiveProcfsSource.Open();
+        TimeSpan before = source.ReadUptime();
+        using var child = System.Diagnostics.Process.Start("sleep", "30");
+        try
+        {
+            Assert.Contains(child.Id, source.ChildrenOf(Environment.ProcessId));
+            using IProcessSource process = source.OpenProcess(child.Id);
+            // stat counts in 10 ms ticks, so the start may read up to one tick before the uptime taken earlier.
+            Assert.InRange(process.ReadStartTime(), before - TimeSpan.FromMilliseconds(10), source.ReadUptime());
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit();
+        }
+        Assert.DoesNotContain(child.Id, source.ChildrenOf(Environment.ProcessId));
+    }
+
+    [Fact]
+    public void AProcessThatDoesNotExistHasNoChildrenAndNoStartTime()
+    {
+        using LiveProcfsSource source = LiveProcfsSource.Open();
+        Assert.Empty(source.ChildrenOf(int.MaxValue - 1));
+        using IProcessSource process = source.OpenProcess(int.MaxValue - 1);
+        ProcfsException e = Assert.Throws<ProcfsException>(() => process.ReadStartTime());
+        Assert.Equal((ProcfsErrorKind.NotFound, $"/proc/{int.MaxValue - 1}/stat"), (e.Kind, e.Path));
+    }
 }

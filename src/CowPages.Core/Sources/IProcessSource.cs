@@ -17,6 +17,12 @@ public interface IProcessSource : IDisposable
 
     ProcessStatus ReadStatus();
 
+    /// <summary>
+    /// When the process started, as time since boot (field 22 of <c>/proc/PID/stat</c>). Against
+    /// <see cref="IProcfsSource.ReadUptime"/> it gives the process's age; a PID reused by a new process has a new one.
+    /// </summary>
+    TimeSpan ReadStartTime();
+
     /// <summary>The VMAs in address order; empty for a kernel thread or zombie, which have no user memory.</summary>
     IReadOnlyList<MemoryMapping> ReadMaps();
 

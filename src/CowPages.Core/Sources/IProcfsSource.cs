@@ -28,6 +28,18 @@ public interface IProcfsSource : IDisposable
     /// <summary>The processes the source knows, in ascending order.</summary>
     IReadOnlyList<int> ProcessIds();
 
+    /// <summary>
+    /// The processes whose parent (PPid) is <paramref name="processId"/>, in ascending order; empty when it has none
+    /// or does not exist. Live, they are looked up afresh on every call, so a process forked since the last call is in.
+    /// </summary>
+    IReadOnlyList<int> ChildrenOf(int processId);
+
+    /// <summary>
+    /// The time since boot: now for the live kernel (CLOCK_BOOTTIME), at capture for a snapshot. Processes' start
+    /// times (<see cref="IProcessSource.ReadStartTime"/>) count from the same origin.
+    /// </summary>
+    TimeSpan ReadUptime();
+
     /// <summary>Opens one process. Files are read on demand; a missing process fails on the first read.</summary>
     IProcessSource OpenProcess(int processId);
 

@@ -22,6 +22,21 @@ internal sealed class SyntheticProcess : IProcessSource
 
     public string Name { get; }
 
+    /// <summary>When the process started, as time since boot.</summary>
+    public TimeSpan StartTime { get; set; }
+
+    /// <summary>The state letter its status shows: Z for a zombie, whose maps are empty.</summary>
+    public char State { get; set; } = 'S';
+
+    /// <summary>Set by <see cref="SyntheticSource.Exit"/>: every read fails as for a process that is gone.</summary>
+    public bool Exited { get; set; }
+
+    /// <summary>Set to make every read of the maps and pagemap fail as a process the reader may not trace does.</summary>
+    public bool Denied { get; set; }
+
+    /// <summary>Called before every pagemap read, so that a test can let time pass or change the process mid-walk.</summary>
+    public Action? BeforePagemapRead { get; set; }
+
     /// <summary>Pagemap words by virtual page number; pages not here read as 0.</summary>
     public Dictionary<ulong, ulong> Words { get; } = new();
 
@@ -59,9 +74,21 @@ internal sealed class SyntheticProcess : IProcessSource
     /// <summary>Sets the word of the page at <paramref name="address"/>.</summary>
     public void Set(ulong address, ulong word) => Words[PageGeometry.PageOf(address)] = word;
 
-    public ProcessStatus ReadStatus() => new(Name, ParentId, 'S', (ulong)Words.Count * 4);
+    public ProcessStatus ReadStatus() => Exited ? throw Gone("status") : new(Name, ParentId, State, (ulong)Words.Count * 4);
 
-    public IReadOnlyList<MemoryMapping> ReadMaps() => _maps.ToList();
+    public TimeSpan ReadStartTime() => Exited ? throw Gone("stat") : StartTime;
+
+    public IReadOnlyList<MemoryMapping> ReadMaps() => Exited ? throw Gone("maps") : Denied ? throw Refused("maps")
+        : State == 'Z' ? new List<MemoryMapping>() : _maps.ToList();
+
+    /// <summary>Removes the mapping that starts at <paramref name="start"/> (munmap).</summary>
+    public void Unmap(ulong start) => _maps.RemoveAll(m => m.Start == start);
+
+    private ProcfsException Refused(string file) =>
+        new(ProcfsErrorKind.AccessDenied, $"/proc/{ProcessId}/{file}", ProcessId, 13, $"process {ProcessId}: permission denied");
+
+    private ProcfsException Gone(string file) =>
+        new(ProcfsErrorKind.NotFound, $"/proc/{ProcessId}/{file}", ProcessId, 3, $"process {ProcessId}: no such process");
 
     public SmapsEntry ReadSmapsRollup() => Rollup;
 
@@ -69,9 +96,10 @@ internal sealed class SyntheticProcess : IProcessSource
 
     public int ReadPagemap(ulong firstPage, Span<ulong> words)
     {
+        BeforePagemapRead?.Invoke();
         PagemapReads++;
         WordsRead += words.Length;
-        if (ExitsAfterReads is int limit && PagemapReads > limit)
+        if (Exited || (ExitsAfterReads is int limit && PagemapReads > limit))
         {
             return 0;
         }

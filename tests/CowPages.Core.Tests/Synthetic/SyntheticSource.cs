@@ -26,6 +26,12 @@ internal sealed class SyntheticSource : IProcfsSource
 
     public ulong ZeroPfn { get; set; }
 
+    /// <summary>The time since boot <see cref="ReadUptime"/> returns; a test with a clock of its own ties it to that clock.</summary>
+    public Func<TimeSpan> Uptime { get; set; } = () => TimeSpan.FromHours(1);
+
+    /// <summary>How often each process was opened.</summary>
+    public Dictionary<int, int> Opens { get; } = new();
+
     public SyntheticProcess Add(int processId, int parentId, string name = "fixture")
     {
         var process = new SyntheticProcess(processId, parentId, name);
@@ -35,10 +41,25 @@ internal sealed class SyntheticSource : IProcfsSource
 
     public IReadOnlyList<int> ProcessIds() => Processes.Keys.OrderBy(p => p).ToList();
 
-    public IProcessSource OpenProcess(int processId) =>
-        Processes.TryGetValue(processId, out SyntheticProcess? process)
+    /// <summary>The process exits: it leaves the source, and whoever still holds it open sees it gone.</summary>
+    public void Exit(int processId)
+    {
+        Processes[processId].Exited = true;
+        Processes.Remove(processId);
+    }
+
+    public IProcessSource OpenProcess(int processId)
+    {
+        Opens[processId] = Opens.GetValueOrDefault(processId) + 1;
+        return Processes.TryGetValue(processId, out SyntheticProcess? process)
             ? process
             : new MissingProcess(processId);
+    }
+
+    public IReadOnlyList<int> ChildrenOf(int processId) =>
+        Processes.Values.Where(p => p.ParentId == processId).Select(p => p.ProcessId).OrderBy(p => p).ToList();
+
+    public TimeSpan ReadUptime() => Uptime();
 
     public IFrameSource OpenFrames(FrameFields fields) => FramesVisible
         ? new SyntheticFrames(this, fields | FrameFields.Flags)
@@ -62,6 +83,8 @@ internal sealed class SyntheticSource : IProcfsSource
             new(ProcfsErrorKind.NotFound, $"/proc/{ProcessId}/{file}", ProcessId, 2, $"process {ProcessId}: no such process");
 
         public ProcessStatus ReadStatus() => throw Missing("status");
+
+        public TimeSpan ReadStartTime() => throw Missing("stat");
 
         public IReadOnlyList<MemoryMapping> ReadMaps() => throw Missing("maps");
 

@@ -18,6 +18,15 @@ internal static unsafe class LibC
     internal const int ENOTTY = 25;
     internal const int EOPNOTSUPP = 95;
 
+    /// <summary>The clock that counts from boot, suspend included: the origin of processes' start times.</summary>
+    internal const int CLOCK_BOOTTIME = 7;
+
+    internal struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     internal static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
@@ -29,6 +38,9 @@ internal static unsafe class LibC
 
     [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     internal static extern int Ioctl(int fd, ulong request, void* argument);
+
+    [DllImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
+    internal static extern int ClockGetTime(int clock, TimeSpec* time);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static extern int Close(int fd);

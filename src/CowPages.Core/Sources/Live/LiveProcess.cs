@@ -38,6 +38,17 @@ internal sealed class LiveProcess : IProcessSource
         return StatusParser.Parse(ReadText(path), path, ProcessId);
     }
 
+    public TimeSpan ReadStartTime()
+    {
+        string path = $"/proc/{ProcessId}/stat";
+        Span<byte> line = stackalloc byte[StatBytes];
+        int length = ProcfsFile.ReadInto(path, line, ProcessId);
+        return StatParser.Parse(line[..length], path, ProcessId).StartTime;
+    }
+
+    /// <summary>Room for a stat line: 52 numbers of up to 20 digits and a command name of up to 64 bytes.</summary>
+    internal const int StatBytes = 2048;
+
     public IReadOnlyList<MemoryMapping> ReadMaps()
     {
         string path = $"/proc/{ProcessId}/maps";

@@ -55,6 +55,19 @@ public sealed class LiveProcfsSource : IProcfsSource
 
     public IProcessSource OpenProcess(int processId) => new LiveProcess(processId);
 
+    public IReadOnlyList<int> ChildrenOf(int processId) => ChildProcessFinder.Find(processId);
+
+    public unsafe TimeSpan ReadUptime()
+    {
+        LibC.TimeSpec now;
+        if (LibC.ClockGetTime(LibC.CLOCK_BOOTTIME, &now) != 0)
+        {
+            // Only an unknown clock id fails, and CLOCK_BOOTTIME is as old as Linux 2.6.39.
+            throw Errno.ToException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "read the clock", "CLOCK_BOOTTIME", null);
+        }
+        return TimeSpan.FromTicks(now.Seconds * TimeSpan.TicksPerSecond + now.Nanoseconds / 100);
+    }
+
     public IFrameSource OpenFrames(FrameFields fields) => LiveFrameFiles.Open(fields);
 
     public void Dispose()

@@ -91,6 +91,53 @@ internal sealed unsafe class ProcfsFile : IDisposable
         return file.ReadToEnd();
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/>, reads as much as fits in <paramref name="buffer"/> and closes it: for one-line
+    /// files such as <c>stat</c>, read for many processes, where a fresh array per file would be garbage every time.
+    /// Returns the number of bytes read.
+    /// </summary>
+    /// <exception cref="ProcfsException">The open or a read failed; the exception carries errno and the path.</exception>
+    public static int ReadInto(string path, Span<byte> buffer, int? processId = null)
+    {
+        using ProcfsFile file = Open(path, processId);
+        int length = 0;
+        bool added = false;
+        try
+        {
+            file._handle.DangerousAddRef(ref added);
+            while (length < buffer.Length)
+            {
+                nint n;
+                fixed (byte* start = buffer)
+                {
+                    n = LibC.Read(file._handle.Fd, start + length, buffer.Length - length);
+                }
+                if (n < 0)
+                {
+                    int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                    if (errno == LibC.EINTR)
+                    {
+                        continue;
+                    }
+                    throw Errno.ToException(errno, "read", path, processId);
+                }
+                if (n == 0)
+                {
+                    break;
+                }
+                length += (int)n;
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                file._handle.DangerousRelease();
+            }
+        }
+        return length;
+    }
+
     /// <summary>Reads a text file from its current position to its end, as procfs's seq files expect.</summary>
     public byte[] ReadToEnd()
     {
