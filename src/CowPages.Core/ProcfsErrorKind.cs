@@ -15,6 +15,10 @@ public enum ProcfsErrorKind
     Malformed,
     /// <summary>The process has no parent to compare it with (PPid 0), and no reference was given.</summary>
     NoParent,
+    /// <summary>A watch's reference has no child process to watch, and no difference processes were given.</summary>
+    NoChildren,
+    /// <summary>The process has no user memory (a kernel thread, or a zombie), so there is nothing to compare.</summary>
+    NoUserMemory,
     /// <summary>Any other I/O failure.</summary>
     IoError,
 }

@@ -35,6 +35,24 @@ public class ProcfsException : Exception
         new(ProcfsErrorKind.NoParent, $"{sourceName}/{processId}/status", processId, null,
             $"process {processId} has no parent process to compare with (PPid 0 in {sourceName}/{processId}/status); pass -ReferenceId.");
 
+    /// <summary>-Method Pfn was asked for where frame numbers are hidden; <paramref name="process"/> when a walk found out.</summary>
+    internal static ProcfsException PfnUnavailable(string sourceName, Sources.IProcessSource? process) => new(ProcfsErrorKind.AccessDenied,
+        process?.PagemapPath ?? "/proc/kpageflags", process?.ProcessId, 1,
+        (process is null ? "" : $"process {process.ProcessId}: ") +
+        "-Method Pfn needs CAP_SYS_ADMIN in the initial user namespace: without it the kernel hides the PFNs in " +
+        $"/proc/PID/pagemap and keeps /proc/kpageflags and /proc/kpagecount to root, and {sourceName} shows no frames. " +
+        "Run as root (or take the snapshot as root), or use -Method ExclusiveBit.");
+
+    internal static ProcfsException NoChildren(int processId, string sourceName) =>
+        new(ProcfsErrorKind.NoChildren, $"{sourceName}/{processId}/stat", processId, null,
+            $"process {processId} has no child processes to watch (no process in {sourceName} has PPid {processId}); " +
+            "pass -DifferenceId, or -Duration to wait for a child to start.");
+
+    internal static ProcfsException NoUserMemory(int processId, string sourceName) =>
+        new(ProcfsErrorKind.NoUserMemory, $"{sourceName}/{processId}/maps", processId, null,
+            $"process {processId} has no user memory ({sourceName}/{processId}/maps is empty): it is a kernel thread or a " +
+            "zombie, so there is nothing to compare its children with.");
+
     internal static ProcfsException Malformed(string path, int? processId, string detail) =>
         new(ProcfsErrorKind.Malformed, path, processId, null,
             $"{(processId is int pid ? $"process {pid}: " : "")}cannot parse {path}: {detail}");

@@ -13,24 +13,43 @@ namespace CowPages.Fork;
 /// </summary>
 public sealed class ForkComparer : IDisposable
 {
-    /// <summary>Words per read and side: 512 KiB of pagemap each, describing 256 MiB of address space.</summary>
-    public const int ChunkPages = 64 * 1024;
+    /// <summary>
+    /// Words per read and side: 32 KiB of pagemap each, describing 16 MiB of address space. Small on purpose: the
+    /// kernel reads each present page's struct page to fill in a word (the exclusive bit), a cache miss per page, and
+    /// a page still shared is the same struct page on both sides. Read in chunks this small, the difference's read
+    /// finds in the cache the 256 KiB of struct pages the reference's read just loaded, which cut the CPU time of a
+    /// comparison by 40% here (4096 pages against 65536, measured with forkcmp on a 2 GiB fork fixture).
+    /// </summary>
+    public const int ChunkPages = 4096;
+
+    /// <summary>Segments smaller than this many pages (one page table, 2 MiB) are read without a scan.</summary>
+    internal const ulong ScanMinPages = 512;
+
+    /// <summary>Pages one pair of scans looks at (1 GiB): a window, after which density is judged again.</summary>
+    internal const ulong ScanWindowPages = 256 * 1024;
+
+    /// <summary>Runs closer than this many pages are read as one: the empty words between cost less than a call.</summary>
+    internal const ulong ScanMergeGap = 64;
 
     private readonly IProcfsSource _source;
     private readonly IProcessSource _reference;
     private readonly IProcessSource _difference;
-    private ulong[]? _referenceBuffer = new ulong[ChunkPages];
-    private ulong[]? _differenceBuffer = new ulong[ChunkPages];
+    private ForkBuffers? _buffers;
     private ulong? _zeroPfn;
+    private readonly bool _pfnRequired;
+    private ulong _skippedPages;
     private readonly List<AddressRange> _changed = new();
 
-    private ForkComparer(IProcfsSource source, IProcessSource reference, IProcessSource difference, List<ForkSegment> segments)
+    private ForkComparer(IProcfsSource source, IProcessSource reference, IProcessSource difference, List<ForkSegment> segments,
+        ForkBuffers buffers, CowMethod method, bool pfnRequired)
     {
         _source = source;
         _reference = reference;
         _difference = difference;
+        _buffers = buffers;
+        _pfnRequired = pfnRequired;
         Segments = segments;
-        Method = source.FramesVisible ? CowMethod.Pfn : CowMethod.ExclusiveBit;
+        Method = method;
         foreach (ForkSegment segment in segments)
         {
             if (segment.Side == ForkMappingSide.Both)
@@ -60,32 +79,109 @@ public sealed class ForkComparer : IDisposable
 
     /// <summary>
     /// Reads both processes' maps and lines them up. The processes stay their caller's: a caller that samples the same
-    /// pair again and again opens a comparer per sample over the same open processes.
+    /// pair again and again opens a comparer per sample over the same open processes, and passes the same
+    /// <paramref name="buffers"/> (null: the comparer gets its own).
     /// </summary>
-    /// <exception cref="ProcfsException">Either process is missing or unreadable; the exception names which.</exception>
-    public static ForkComparer Open(IProcfsSource source, IProcessSource reference, IProcessSource difference, PageSelection selection)
+    /// <param name="method">
+    /// Pfn or ExclusiveBit; null picks Pfn where the source shows frames. ExclusiveBit may be chosen as root too. An
+    /// explicit Pfn fails rather than quietly becoming ExclusiveBit where frames are hidden.
+    /// </param>
+    /// <exception cref="ProcfsException">Either process is missing or unreadable (the exception names which), or Pfn was
+    /// asked for where frames are hidden.</exception>
+    public static ForkComparer Open(IProcfsSource source, IProcessSource reference, IProcessSource difference, PageSelection selection,
+        ForkBuffers? buffers = null, CowMethod? method = null)
     {
+        if (method == CowMethod.Pfn && !source.FramesVisible)
+        {
+            throw ProcfsException.PfnUnavailable(source.Name, null);
+        }
         IReadOnlyList<MemoryMapping> referenceMaps = reference.ReadMaps();
         IReadOnlyList<MemoryMapping> differenceMaps = difference.ReadMaps();
         // A kernel thread or zombie has no user memory: there is nothing to compare, not a one-sided difference.
         List<ForkSegment> segments = referenceMaps.Count == 0 || differenceMaps.Count == 0
             ? new List<ForkSegment>()
             : ForkSegments.Build(referenceMaps, differenceMaps, selection);
-        return new ForkComparer(source, reference, difference, segments);
+        CowMethod chosen = method ?? (source.FramesVisible ? CowMethod.Pfn : CowMethod.ExclusiveBit);
+        return new ForkComparer(source, reference, difference, segments, buffers ?? new ForkBuffers(), chosen, method == CowMethod.Pfn);
     }
 
-    /// <summary>Yields the pages of a compared segment, both sides side by side.</summary>
+    /// <summary>
+    /// Yields the pages of a compared segment, both sides side by side. With <paramref name="skipEmpty"/> the chunks
+    /// may leave out pages that neither side has present or swapped, which PAGEMAP_SCAN finds (Linux 6.7+) without
+    /// reading their words; they are counted in <see cref="SkippedPages"/>.
+    /// </summary>
     /// <exception cref="ProcfsException">One of the processes exited during the walk.</exception>
-    public IEnumerable<ForkChunk> Chunks(ForkSegment segment, CancellationToken cancel = default)
+    public IEnumerable<ForkChunk> Chunks(ForkSegment segment, CancellationToken cancel = default, bool skipEmpty = false)
     {
         if (segment.Side != ForkMappingSide.Both)
         {
             yield break;
         }
-        ulong[] referenceBuffer = _referenceBuffer ?? throw new ObjectDisposedException(nameof(ForkComparer));
-        ulong[] differenceBuffer = _differenceBuffer!;
+        _ = _buffers ?? throw new ObjectDisposedException(nameof(ForkComparer));
         ulong page = PageGeometry.PageOf(segment.Start);
         ulong endPage = PageGeometry.PageOf(segment.End);
+        bool scan = skipEmpty && endPage - page >= ScanMinPages && _difference.CanScan && _reference.CanScan;
+        if (!scan)
+        {
+            foreach (ForkChunk chunk in ReadBoth(segment, page, endPage, cancel))
+            {
+                yield return chunk;
+            }
+            yield break;
+        }
+        while (page < endPage)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int runs = ScanBoth(page, endPage, out ulong windowEnd);
+            if (runs < 0)
+            {
+                // A side that cannot scan after all, or a scan that went nowhere: read the rest plainly.
+                foreach (ForkChunk chunk in ReadBoth(segment, page, endPage, cancel))
+                {
+                    yield return chunk;
+                }
+                yield break;
+            }
+            ulong window = windowEnd - page;
+            if (!StillMapped(segment, PageGeometry.AddressOf(page), PageGeometry.AddressOf(windowEnd)))
+            {
+                // Unmapped or replaced since the maps were read: the scans found nothing there that was selected.
+                page = windowEnd;
+                continue;
+            }
+            ulong covered = 0;
+            for (int i = 0; i < runs; i++)
+            {
+                ulong from = PageGeometry.PageOf(_buffers!.Merged[i].Start);
+                ulong to = PageGeometry.PageOf(_buffers.Merged[i].End);
+                covered += to - from;
+                foreach (ForkChunk chunk in ReadBoth(segment, from, to, cancel))
+                {
+                    yield return chunk;
+                }
+            }
+            _skippedPages += window - covered;
+            page = windowEnd;
+            // Mostly resident: the scans would skip little of the rest, and each walks the page tables once more.
+            if (covered * 2 >= window && page < endPage)
+            {
+                foreach (ForkChunk chunk in ReadBoth(segment, page, endPage, cancel))
+                {
+                    yield return chunk;
+                }
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Pages the chunks left out since the comparer was opened, because neither side had them.</summary>
+    public ulong SkippedPages => _skippedPages;
+
+    /// <summary>Reads [page, endPage) of both sides in lockstep, chunk by chunk, leaving out chunks unmapped meanwhile.</summary>
+    private IEnumerable<ForkChunk> ReadBoth(ForkSegment segment, ulong page, ulong endPage, CancellationToken cancel)
+    {
+        ulong[] referenceBuffer = _buffers!.Reference;
+        ulong[] differenceBuffer = _buffers.Difference;
         while (page < endPage)
         {
             cancel.ThrowIfCancellationRequested();
@@ -103,14 +199,72 @@ public sealed class ForkComparer : IDisposable
             ulong chunkStart = PageGeometry.AddressOf(page);
             ulong chunkEnd = PageGeometry.AddressOf(page + (ulong)gotDifference);
             page += (ulong)gotDifference;
-            if (!_reference.StillMapped(segment.Reference!, chunkStart, chunkEnd)
-                || !_difference.StillMapped(segment.Difference!, chunkStart, chunkEnd))
+            if (!StillMapped(segment, chunkStart, chunkEnd))
             {
-                _changed.Add(new AddressRange(chunkStart, chunkEnd));
                 continue;
             }
             yield return new ForkChunk(segment, chunkStart, referenceBuffer, differenceBuffer, gotDifference);
         }
+    }
+
+    /// <summary>
+    /// Scans both sides from <paramref name="page"/> for pages present or swapped, and leaves in the buffers' merged
+    /// runs the union of what either found, neighbours closer than <see cref="ScanMergeGap"/> joined. Returns how many
+    /// runs, and in <paramref name="windowEnd"/> the page both scans got to (each stops when its run buffer fills);
+    /// -1 when either side cannot scan.
+    /// </summary>
+    private int ScanBoth(ulong page, ulong endPage, out ulong windowEnd)
+    {
+        ForkBuffers b = _buffers!;
+        windowEnd = page;
+        ulong start = PageGeometry.AddressOf(page);
+        ulong end = PageGeometry.AddressOf(Math.Min(endPage, page + ScanWindowPages));
+        int differenceRuns = _difference.ScanPagemap(start, end, PageScanQuery.NotEmpty, 0, b.DifferenceRuns, out ulong differenceEnd);
+        if (differenceRuns < 0 || differenceEnd <= start || differenceEnd > end)
+        {
+            return -1;
+        }
+        int referenceRuns = _reference.ScanPagemap(start, differenceEnd, PageScanQuery.NotEmpty, 0, b.ReferenceRuns, out ulong referenceEnd);
+        if (referenceRuns < 0 || referenceEnd <= start || referenceEnd > differenceEnd)
+        {
+            return -1;
+        }
+        windowEnd = PageGeometry.PageOf(referenceEnd);
+        return Merge(b.ReferenceRuns.AsSpan(0, referenceRuns), b.DifferenceRuns.AsSpan(0, differenceRuns), referenceEnd, b.Merged);
+    }
+
+    /// <summary>The union of two address-ordered run lists, clipped at <paramref name="limit"/>, near neighbours joined.</summary>
+    internal static int Merge(ReadOnlySpan<PageRegion> a, ReadOnlySpan<PageRegion> b, ulong limit, Span<PageRegion> merged)
+    {
+        const ulong gap = ScanMergeGap << PageGeometry.PageShift;
+        int count = 0, i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            PageRegion next = j >= b.Length || (i < a.Length && a[i].Start <= b[j].Start) ? a[i++] : b[j++];
+            ulong runEnd = Math.Min(next.End, limit);
+            if (next.Start >= runEnd)
+            {
+                continue;
+            }
+            if (count > 0 && next.Start <= merged[count - 1].End + gap)
+            {
+                merged[count - 1].End = Math.Max(merged[count - 1].End, runEnd);
+                continue;
+            }
+            merged[count++] = new PageRegion { Start = next.Start, End = runEnd };
+        }
+        return count;
+    }
+
+    /// <summary>True when both sides still map the segment's range; otherwise the range is recorded as changed.</summary>
+    private bool StillMapped(ForkSegment segment, ulong start, ulong end)
+    {
+        if (_reference.StillMapped(segment.Reference!, start, end) && _difference.StillMapped(segment.Difference!, start, end))
+        {
+            return true;
+        }
+        _changed.Add(new AddressRange(start, end));
+        return false;
     }
 
     /// <summary>Classifies one page of a chunk by the comparer's method.</summary>
@@ -120,7 +274,8 @@ public sealed class ForkComparer : IDisposable
         PagemapWord difference = chunk.Difference(index);
         if (Method == CowMethod.Pfn && (reference.FrameHidden || difference.FrameHidden))
         {
-            Method = CowMethod.ExclusiveBit;
+            Method = _pfnRequired ? throw ProcfsException.PfnUnavailable(_source.Name, reference.FrameHidden ? _reference : _difference)
+                : CowMethod.ExclusiveBit;
         }
         if (Method == CowMethod.ExclusiveBit)
         {
@@ -130,20 +285,25 @@ public sealed class ForkComparer : IDisposable
         return ForkPageClassifier.ByPfn(reference, difference, _zeroPfn.Value, chunk.Segment.PrivateAnonymous);
     }
 
-    /// <summary>Counts the states of every page of a segment; all zero for a one-sided segment.</summary>
+    /// <summary>
+    /// Counts the states of every page of a segment; all zero for a one-sided segment. Pages neither side has are
+    /// skipped with PAGEMAP_SCAN where the kernel has it, and counted NotPresent.
+    /// </summary>
     public ForkStateCounts CountSegment(ForkSegment segment, CancellationToken cancel = default)
     {
         var counts = new ForkStateCounts();
-        foreach (ForkChunk chunk in Chunks(segment, cancel))
+        ulong skippedBefore = _skippedPages;
+        foreach (ForkChunk chunk in Chunks(segment, cancel, skipEmpty: true))
         {
             for (int i = 0; i < chunk.Count; i++)
             {
                 counts.Add(Classify(chunk, i));
             }
         }
+        counts.NotPresent += _skippedPages - skippedBefore;
         return counts;
     }
 
-    /// <summary>Lets go of the buffers; the processes stay open for their owner.</summary>
-    public void Dispose() => _referenceBuffer = _differenceBuffer = null;
+    /// <summary>Lets go of the buffers (they stay their owner's if they were passed in); the processes stay open too.</summary>
+    public void Dispose() => _buffers = null;
 }

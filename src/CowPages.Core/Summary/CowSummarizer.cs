@@ -73,12 +73,8 @@ public sealed class CowSummarizer : IDisposable
         }
     }
 
-    private static ProcfsException PfnUnavailable(IProcfsSource source, IProcessSource? process) => new(ProcfsErrorKind.AccessDenied,
-        process?.PagemapPath ?? "/proc/kpageflags", process?.ProcessId, 1,
-        (process is null ? "" : $"process {process.ProcessId}: ") +
-        "-Method Pfn needs CAP_SYS_ADMIN in the initial user namespace: without it the kernel hides the PFNs in " +
-        $"/proc/PID/pagemap and keeps /proc/kpageflags and /proc/kpagecount to root, and {source.Name} shows no frames. " +
-        "Run as root (or take the snapshot as root), or use -Method ExclusiveBit.");
+    private static ProcfsException PfnUnavailable(IProcfsSource source, IProcessSource? process) =>
+        ProcfsException.PfnUnavailable(source.Name, process);
 
     /// <summary>
     /// Summarises <paramref name="processId"/>: one summary for the process, or one per mapping name with
