@@ -95,11 +95,14 @@ public static class ForkAnalysis
         {
             return false;
         }
-        observer.Notice(new ScanNotice(ScanNoticeKind.ExclusiveBitMethod, comparer.DifferenceId,
-            "Without CAP_SYS_ADMIN the kernel hides PFNs, so pages are compared by their pagemap bits (Method ExclusiveBit). " +
-            "Copied is certain where either side's page is exclusive or only one side maps the page cache. Shared means both " +
-            "pages are mapped more than once: the same page, or two copies each shared with a third process (a grandchild). " +
-            "Zero pages count as Shared. Run as root for exact results."));
+        observer.Notice(ApproximationNotice(comparer.DifferenceId));
         return true;
     }
+
+    /// <summary>What a comparison by the exclusive bit cannot tell, said once to a user who did not choose it.</summary>
+    internal static ScanNotice ApproximationNotice(int differenceId) => new(ScanNoticeKind.ExclusiveBitMethod, differenceId,
+        "Without CAP_SYS_ADMIN the kernel hides PFNs, so pages are compared by their pagemap bits (Method ExclusiveBit). " +
+        "Copied is certain where either side's page is exclusive or only one side maps the page cache. Shared means both " +
+        "pages are mapped more than once: the same page, or two copies each shared with a third process (a grandchild). " +
+        "Zero pages count as Shared. Run as root for exact results.");
 }

@@ -25,5 +25,17 @@ public struct ForkStateCounts
         }
     }
 
+    /// <summary>Adds another range's counts, as a total over ranges or over a mapping's ranges.</summary>
+    public void Add(in ForkStateCounts other)
+    {
+        Shared += other.Shared;
+        Zero += other.Zero;
+        Copied += other.Copied;
+        ReferenceOnly += other.ReferenceOnly;
+        DifferenceOnly += other.DifferenceOnly;
+        Swapped += other.Swapped;
+        NotPresent += other.NotPresent;
+    }
+
     public readonly ulong Total => Shared + Zero + Copied + ReferenceOnly + DifferenceOnly + Swapped + NotPresent;
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -14,6 +15,10 @@ public enum ScanNoticeKind
     RangesChanged,
     /// <summary>The kernel reports something wrongly, and the results were corrected for it.</summary>
     KernelQuirk,
+    /// <summary>A watch's tick started noticeably after its slot, because the tick before it ran long.</summary>
+    TickLate,
+    /// <summary>A watch's reference has no children yet, and the watch waits for one.</summary>
+    NoChildrenYet,
 }
 
 /// <summary>A message for the user about a whole walk, with the process it concerns where there is one.</summary>
@@ -25,6 +30,15 @@ public sealed record ScanNotice(ScanNoticeKind Kind, int? ProcessId, string Mess
     public static ScanNotice FramesHidden(int processId) => new(ScanNoticeKind.FramesHidden, processId,
         $"The kernel hides PFNs and swap offsets in /proc/{processId}/pagemap from callers without CAP_SYS_ADMIN, so " +
         "Pfn, SwapType and SwapOffset are null. The other bits are exact. Run as root to see frames.");
+
+    public static ScanNotice TickLate(TimeSpan due, TimeSpan late, TimeSpan interval, long skipped) => new(ScanNoticeKind.TickLate, null,
+        $"The tick due {due:hh\\:mm\\:ss\\.fff} into the watch started {late.TotalSeconds:0.000} s late: the tick before it, or the " +
+        $"machine, was slow for the {interval.TotalSeconds:0.###} s interval" +
+        (skipped > 0 ? $", and {skipped} tick(s) that fell due meanwhile were left out" : "") +
+        ". The ticks after it keep to the schedule, so lateness does not add up.");
+
+    public static ScanNotice NoChildrenYet(int processId, TimeSpan duration) => new(ScanNoticeKind.NoChildrenYet, processId,
+        $"process {processId} has no child processes yet; the watch waits up to {duration} for one to start.");
 
     public static ScanNotice RangesChanged(int processId, string pagemapPath, IReadOnlyList<AddressRange> ranges)
     {
