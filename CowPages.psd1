@@ -15,6 +15,7 @@
         'Get-PageFlags'
         'Compare-ForkPages'
         'Get-CowSummary'
+        'Watch-ForkPages'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -29,6 +30,7 @@
 - Get-PageFlags: page flags, map count and memory cgroup of physical frames from /proc/kpageflags, kpagecount and kpagecgroup.
 - Compare-ForkPages: a forked child against its parent, per range or per page: Shared, Copied, Zero and the one-sided states; exact by PFN as root, by the exclusive bit without.
 - Get-CowSummary: Rss, Pss, Uss and the copy-on-write split of each process or mapping, agreeing with smaps_rollup.
+- Watch-ForkPages: copy-on-write over time: a parent against each of its children every interval, with the rate at which copies grow, as a live log or a time series for Export-Csv.
 - Help for every cmdlet and about_CowPages; default views with addresses and PFNs in hex.
 '@
         }

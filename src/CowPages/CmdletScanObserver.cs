@@ -7,7 +7,7 @@ namespace CowPages;
 /// <summary>
 /// Shows what the core reports while a cmdlet runs: progress through a <see cref="ProgressReporter"/> per item, paced
 /// by one throttle for the whole command, and notices as warnings, each kind once per command unless it concerns
-/// every process.
+/// every process; repeats of a once-per-command kind go to the verbose stream, for whoever wants every one.
 /// </summary>
 internal sealed class CmdletScanObserver : IScanObserver
 {
@@ -43,6 +43,7 @@ internal sealed class CmdletScanObserver : IScanObserver
     {
         if (notice.OncePerCommand && !_warned.Add(notice.Kind))
         {
+            _cmdlet.WriteVerbose(notice.Message);
             return;
         }
         _cmdlet.WriteWarning(notice.Message);

@@ -19,6 +19,8 @@ internal static class ErrorHelper
             ProcfsErrorKind.ProcessExited => ("ProcessExited", ErrorCategory.ObjectNotFound),
             ProcfsErrorKind.Malformed => ("ProcfsMalformed", ErrorCategory.InvalidData),
             ProcfsErrorKind.NoParent => ("NoParentProcess", ErrorCategory.InvalidOperation),
+            ProcfsErrorKind.NoChildren => ("NoChildProcess", ErrorCategory.ObjectNotFound),
+            ProcfsErrorKind.NoUserMemory => ("NoUserMemory", ErrorCategory.InvalidOperation),
             _ => ("ProcfsReadError", ErrorCategory.ReadError),
         };
         return new ErrorRecord(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) };

@@ -152,6 +152,24 @@ public class ForkWatchTests
     }
 
     [Fact]
+    public void ASlotLeftOutIsReportedEvenWhenTheTickAfterItIsBarelyLate()
+    {
+        SyntheticProcess child = Fork(Parent(), 200);
+        bool slowed = false;
+        child.BeforePagemapRead = () =>
+        {
+            if (_clock.Elapsed == Second && !slowed)
+            {
+                slowed = true;
+                _clock.Advance(TimeSpan.FromSeconds(2.01));
+            }
+        };
+        List<ForkSample> samples = Run(TimeSpan.FromSeconds(4));
+        Assert.Equal(Seconds(0, 1, 3.01, 4), samples.Select(s => s.Elapsed));
+        Assert.Contains("1 tick(s)", Assert.Single(_observer.Notices, n => n.Kind == ScanNoticeKind.TickLate).Message);
+    }
+
+    [Fact]
     public void AChildForkedDuringTheWatchJoinsAtItsNextTick()
     {
         SyntheticProcess parent = Parent();

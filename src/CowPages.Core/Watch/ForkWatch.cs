@@ -18,8 +18,11 @@ namespace CowPages.Watch;
 /// </summary>
 public sealed class ForkWatch : IDisposable
 {
-    /// <summary>A tick this much of an interval late is reported: timer wake-ups are late by far less.</summary>
-    private const double LateFraction = 0.1;
+    /// <summary>
+    /// A tick this much of an interval late is reported, as is any tick after a slot left out; a timer wake-up on a
+    /// busy machine is late by a few tens of milliseconds, which is noise, not drift.
+    /// </summary>
+    private const double LateFraction = 0.25;
 
     private readonly IProcfsSource _source;
     private readonly ForkWatchSettings _settings;
@@ -31,6 +34,7 @@ public sealed class ForkWatch : IDisposable
     private IProcessSource? _reference;
     private TimeSpan _referenceStart;
     private bool _approximationNoticed;
+    private TimeSpan _origin;
 
     private ForkWatch(IProcfsSource source, ForkWatchSettings settings, IWatchClock clock, IScanObserver observer, Action<ProcfsException> failed)
     {
@@ -67,10 +71,12 @@ public sealed class ForkWatch : IDisposable
                 yield break;
             }
             TimeSpan lateLimit = _settings.Interval * LateFraction;
-            while (_clock.WaitUntil(schedule.Due, cancel))
+            // The schedule starts once the watch is ready: opening and finding children are not a late first tick.
+            _origin = _clock.Elapsed;
+            while (_clock.WaitUntil(_origin + schedule.Due, cancel))
             {
-                TimeSpan late = _clock.Elapsed - schedule.Due;
-                if (late > lateLimit)
+                TimeSpan late = _clock.Elapsed - _origin - schedule.Due;
+                if (late > lateLimit || schedule.Skipped > 0)
                 {
                     _observer.Notice(ScanNotice.TickLate(schedule.Due, late, _settings.Interval, schedule.Skipped));
                 }
@@ -99,7 +105,7 @@ public sealed class ForkWatch : IDisposable
                     // Every process given has exited (or could not be read): nothing is left to watch.
                     yield break;
                 }
-                if (!schedule.Advance(_clock.Elapsed))
+                if (!schedule.Advance(_clock.Elapsed - _origin))
                 {
                     yield break;
                 }
@@ -220,8 +226,10 @@ public sealed class ForkWatch : IDisposable
     /// </summary>
     private List<ForkSample>? Sample(ChildSeries child, CancellationToken cancel)
     {
-        TimeSpan at = _clock.Elapsed;
+        // All three clocks read together, so that a sample's age and its place in the series agree.
+        TimeSpan at = _clock.Elapsed - _origin;
         DateTimeOffset timestamp = _clock.Now;
+        TimeSpan uptime = _source.ReadUptime();
         try
         {
             if (_settings.DifferenceIds is not null && !StillTheSame(child))
@@ -237,7 +245,7 @@ public sealed class ForkWatch : IDisposable
                 End(child);
                 return null;
             }
-            TimeSpan age = _source.ReadUptime() - child.StartTime;
+            TimeSpan age = uptime - child.StartTime;
             var keys = new List<string>();
             var counts = new Dictionary<string, ForkStateCounts>(StringComparer.Ordinal);
             ulong done = 0;
