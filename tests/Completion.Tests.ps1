@@ -17,6 +17,8 @@ Describe 'Tab completion' {
         @{ Command = 'Get-CowSummary'; Parameter = 'Id' }
         @{ Command = 'Compare-ForkPages'; Parameter = 'DifferenceId' }
         @{ Command = 'Compare-ForkPages'; Parameter = 'ReferenceId' }
+        @{ Command = 'Watch-ForkPages'; Parameter = 'ReferenceId' }
+        @{ Command = 'Watch-ForkPages'; Parameter = 'DifferenceId' }
     ) {
         $prefix = "$($family.Child)".Substring(0, 2)
         $matches = Complete "$Command -$Parameter $prefix"

@@ -19,7 +19,7 @@ AfterAll {
     Stop-PageFamily $family
 }
 
-Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary' {
+Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'ForkSample' {
     It 'has a table view registered for the type' {
         $views = (Get-FormatData -TypeName "CowPages.$_").FormatViewDefinition
         @($views | ForEach-Object { $_.Control.GetType().Name }) | Should -Contain 'TableControl'
@@ -122,3 +122,28 @@ Describe 'Get-CowSummary output' {
         $summary.Id | Should -Be $family.Child
     }
 }
+
+Describe 'Watch-ForkPages output' {
+    It 'shows each sample as a log line: the time, the child, copies, their rate and what is shared, in MiB' {
+        $samples = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval 0.25 -Duration 0.25)
+        $lines = Show-Table $samples
+        ($lines -join "`n") | Should -Match "Reference: $($family.Parent), by Pfn"
+        Get-HeaderLine $lines | Should -Be 'Time', 'Child', 'CopiedMiB', 'MiB/s', 'SharedMiB', 'Mapping'
+        $rows = @($lines | Where-Object { $_ -match '^\d\d:\d\d:\d\d\.\d\d\s' })
+        $rows.Count | Should -Be 2
+        ($rows[0] -split '\s+' | Where-Object { $_ }) | Should -Be $samples[0].Timestamp.ToString('HH:mm:ss.ff'), $family.Child,
+            ('{0:0.00}' -f ($samples[0].CopiedBytes / 1MB)), ('{0:0.00}' -f ($samples[0].SharedBytes / 1MB))
+        ($rows[1] -split '\s+' | Where-Object { $_ })[3] | Should -Be ('{0:0.00}' -f ($samples[1].CopiedBytesPerSecond / 1MB))
+        $samples[0].CopiedBytes | Should -BeOfType [uint64]
+    }
+
+    It 'prints each sample as it arrives, before the watch takes the next' {
+        $events = [System.Collections.Generic.List[string]]::new()
+        Watch-ForkPages -ReferenceId $family.Parent -Interval 0.25 -Duration 0.5 |
+            ForEach-Object { $events.Add('sample'); $_ } |
+            Out-String -Stream |
+            ForEach-Object { if ($_ -match "\s$($family.Child)\s") { $events.Add('row') } }
+        $events -join ',' | Should -Be 'sample,row,sample,row,sample,row'
+    }
+}
+
