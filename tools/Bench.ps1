@@ -81,6 +81,41 @@ try {
         -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m -Agrees $agree `
         -Note ("{0} ranges; Shared {1:N0}, Copied {2:N0} {3}" -f @($m.Output).Count, $shared, $copied, $(if ($agree) { 'as the C reader' } else { 'DISAGREE with the C reader' }))))
 
+    Write-BenchStep 'Watch-ForkPages -ReferenceId parent -DifferenceId child: one tick'
+    # A tick in steady state, with the processes and buffers already open: eleven ticks back to back (an interval far
+    # shorter than a tick) less one tick, over ten. The Compare-ForkPages row above is the reference, from this run.
+    $compareMs = $m.MedianMs
+    $oneTick = Measure-Cmdlet -Runs $Runs { Watch-ForkPages -ReferenceId $parent -DifferenceId $child -Interval 0.001 -WarningAction SilentlyContinue | Select-Object -First 1 }
+    $elevenTicks = Measure-Cmdlet -Runs $Runs { Watch-ForkPages -ReferenceId $parent -DifferenceId $child -Interval 0.001 -WarningAction SilentlyContinue | Select-Object -First 11 }
+    $tickMs = [Math]::Max(0.001, ($elevenTicks.MedianMs - $oneTick.MedianMs) / 10)
+    $last = @($elevenTicks.Output)[-1]
+    $agree = $last.Shared -eq $c.Fields.shared -and $last.Copied -eq $c.Fields.copied
+    $rows.Add((New-BenchRow -Work 'Watch-ForkPages -ReferenceId parent -DifferenceId child: one tick' -Target '<= 1.5 x Compare-ForkPages' -Limit 1.5 `
+        -Ms $tickMs -Pages $c.Fields.pages -Reference ([pscustomobject]@{ WorkMs = $compareMs; WallMs = $compareMs }) -ReferenceName 'Compare-ForkPages (this run)' `
+        -Peak $elevenTicks -Agrees $agree -Note ("11 ticks {0:N0} ms, 1 tick {1:N0} ms; last sample Shared {2:N0}, Copied {3:N0} {4}" -f $elevenTicks.MedianMs, $oneTick.MedianMs,
+            $last.Shared, $last.Copied, $(if ($agree) { 'as the C reader' } else { 'DISAGREE with the C reader' }))))
+
+    # What leaving it running costs: this pwsh's CPU time (every thread: the watch, the GC, the JIT) over a watch at the
+    # default interval, against the wall time it took.
+    $watchSeconds = if ($Quick) { 2 } else { 10 }
+    Write-BenchStep "Watch-ForkPages -Interval 1 for $watchSeconds s: CPU time"
+    if (-not $Quick) {
+        # The runtime recompiles hot methods in the background a while after their first calls: not the watch's cost.
+        $null = Watch-ForkPages -ReferenceId $parent -DifferenceId $child -Interval 1 -Duration 3 -WarningAction SilentlyContinue
+    }
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    $cpuBefore = $self.TotalProcessorTime
+    $wall = [Diagnostics.Stopwatch]::StartNew()
+    $ticks = @(Watch-ForkPages -ReferenceId $parent -DifferenceId $child -Interval 1 -Duration $watchSeconds -WarningAction SilentlyContinue)
+    $wall.Stop()
+    $self.Refresh()
+    $cpuMs = ($self.TotalProcessorTime - $cpuBefore).TotalMilliseconds
+    $share = 100 * $cpuMs / $wall.Elapsed.TotalMilliseconds
+    $row = New-BenchRow -Work "Watch-ForkPages -Interval 1, $($ticks.Count) ticks: CPU per tick" -Target '< 10% of a core' -Ms ($cpuMs / [Math]::Max(1, $ticks.Count)) `
+        -Note ("{0:N1}% of one core: {1:N0} ms of CPU in {2:N1} s" -f $share, $cpuMs, $wall.Elapsed.TotalSeconds)
+    $row.Met = if ($share -lt 10) { 'yes' } else { 'NO' }
+    $rows.Add($row)
+
     Write-BenchStep 'Get-PageMap -Id child -Present | Measure-Object'
     $c = Invoke-BenchReader $bin.pmread @("$child") -Runs $Runs
     $m = Measure-Cmdlet -Runs $Runs { Get-PageMap -Id $child -Present | Measure-Object }
