@@ -295,13 +295,69 @@ public sealed class ForkComparer : IDisposable
         ulong skippedBefore = _skippedPages;
         foreach (ForkChunk chunk in Chunks(segment, cancel, skipEmpty: true))
         {
-            for (int i = 0; i < chunk.Count; i++)
-            {
-                counts.Add(Classify(chunk, i));
-            }
+            CountChunk(chunk, ref counts);
         }
         counts.NotPresent += _skippedPages - skippedBefore;
         return counts;
+    }
+
+    /// <summary>
+    /// Adds a chunk's pages to <paramref name="counts"/>. The common pages, present on both sides with their frames or
+    /// anonymous bits in view, are decided inline by the classifier's rules; every other page goes to
+    /// <see cref="Classify"/>. A watch counts every page of both processes every tick, so this loop is its cost.
+    /// </summary>
+    private void CountChunk(in ForkChunk chunk, ref ForkStateCounts counts)
+    {
+        const ulong Present = 1UL << PagemapWord.PresentBit;
+        const ulong File = 1UL << PagemapWord.FileOrSharedAnonBit;
+        const ulong Exclusive = 1UL << PagemapWord.ExclusiveBit;
+        ReadOnlySpan<ulong> reference = chunk.ReferenceWords;
+        ReadOnlySpan<ulong> difference = chunk.DifferenceWords;
+        bool byPfn = Method == CowMethod.Pfn;
+        ulong zeroPfn = byPfn ? (_zeroPfn ??= _source.ZeroPfn) : 0;
+        // In private anonymous memory a present file-bit page is the huge zero page: left to the classifier.
+        ulong zeroHint = chunk.Segment.PrivateAnonymous ? File : 0;
+        ulong shared = 0, copied = 0;
+        for (int i = 0; i < reference.Length; i++)
+        {
+            ulong r = reference[i], d = difference[i];
+            if ((r & d & Present) != 0)
+            {
+                if (byPfn)
+                {
+                    ulong rf = r & PagemapWord.FrameMask, df = d & PagemapWord.FrameMask;
+                    if (rf != 0 && df != 0)
+                    {
+                        if (rf != df)
+                        {
+                            copied++;
+                            continue;
+                        }
+                        if (rf != zeroPfn && (r & zeroHint) == 0)
+                        {
+                            shared++;
+                            continue;
+                        }
+                    }
+                }
+                else if (((r | d) & File) == 0)
+                {
+                    if (((r | d) & Exclusive) != 0)
+                    {
+                        copied++;
+                    }
+                    else
+                    {
+                        shared++;
+                    }
+                    continue;
+                }
+            }
+            counts.Add(Classify(chunk, i));
+            byPfn = Method == CowMethod.Pfn;
+        }
+        counts.Shared += shared;
+        counts.Copied += copied;
     }
 
     /// <summary>Lets go of the buffers (they stay their owner's if they were passed in); the processes stay open too.</summary>
