@@ -56,6 +56,14 @@ static inline uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000UL + (uint64_t)ts.tv_nsec;
 }
 
+/* CPU time this process has used, user and system: what a reader costs the machine, whatever else runs on it. */
+static inline uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000UL + (uint64_t)ts.tv_nsec;
+}
+
 /* Reads at offset until the buffer is full or the file ends; returns the bytes read. */
 static inline size_t pread_full(int fd, void *buffer, size_t length, uint64_t offset)
 {

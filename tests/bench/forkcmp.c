@@ -4,7 +4,8 @@
  * CowPages' ForkPageClassifier.ByPfn: shared, zero, copied, reference-only, difference-only, swapped, not present.
  *
  * Usage: forkcmp REFERENCE_PID DIFFERENCE_PID
- *   Prints one line of "name value" pairs (totals over all compared ranges), ending with "elapsed_ns N".
+ *   Prints one line of "name value" pairs (totals over all compared ranges), ending with "cpu_ns N" (the CPU time
+ *   of the work) and "elapsed_ns N".
  *   The zero page's PFN is found before the clock starts, as CowPages finds it once per session.
  */
 #include "benchutil.h"
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
     int reference_pid = atoi(argv[1]), difference_pid = atoi(argv[2]);
     uint64_t zero_pfn = find_zero_pfn();
 
-    uint64_t began = now_ns();
+    uint64_t began = now_ns(), cpu_began = cpu_ns();
     struct maps rm = read_maps(reference_pid), dm = read_maps(difference_pid);
     int rfd = open_proc("/proc/%d/pagemap", reference_pid), dfd = open_proc("/proc/%d/pagemap", difference_pid);
 
@@ -133,10 +134,10 @@ int main(int argc, char **argv)
             pages += got_d;
         }
     }
-    uint64_t elapsed = now_ns() - began;
+    uint64_t elapsed = now_ns() - began, cpu = cpu_ns() - cpu_began;
     printf("segments %lu pages %lu", segments, pages);
     for (int s = 0; s < NSTATES; s++)
         printf(" %s %lu", state_names[s], states[s]);
-    printf(" elapsed_ns %lu\n", elapsed);
+    printf(" cpu_ns %lu elapsed_ns %lu\n", cpu, elapsed);
     return 0;
 }
