@@ -7,6 +7,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $FixtureDir = $FixturePath
 . (Join-Path $PSScriptRoot 'PageFamily.ps1')
+. (Join-Path $PSScriptRoot 'Gunicorn.ps1')
 Import-Module (Join-Path $ModulePath 'CowPages.psd1') -Force
 
 function Show([string]$Command, [string]$Why) {
@@ -47,7 +48,39 @@ try {
         Format-Table @{ n = 'PID'; e = { $_.ProcessId } }, @{ n = 'PPID'; e = { $_.ParentId } },
             @{ n = 'RssKiB'; e = { $_.Rss / 1KB } }, @{ n = 'PssKiB'; e = { [uint64][math]::Round($_.Pss / 1KB) } }, @{ n = 'AnonKiB'; e = { $_.Anonymous / 1KB } },
             @{ n = 'CowSharedKiB'; e = { $_.CowShared / 1KB } }, @{ n = 'CowPrivateKiB'; e = { $_.CowPrivate / 1KB } }, Method -AutoSize | Out-Host
+
+    Show "Watch-ForkPages -ReferenceId $parent -DifferenceId $child -Interval 0.5 -Duration 3" `
+        'Copy-on-write over time: the parent against its child every half second, while the parent writes 32 pages of its huge page a tick:'
+    $next = 16
+    Watch-ForkPages -ReferenceId $parent -DifferenceId $child -Interval 0.5 -Duration 3 | ForEach-Object {
+        $_
+        foreach ($page in $next..($next + 31)) { $null = Send-PageFamilyCommand $family "touch thp $page" }
+        $next += 32
+    } | Out-Host
 }
 finally {
     Stop-PageFamily $family
+}
+
+if (Test-Gunicorn) {
+    Write-Host "`nA real pre-fork server: gunicorn with --preload and three workers sharing a 200,000-entry dict, 600 requests" -ForegroundColor Cyan
+    Write-Host 'on 127.0.0.1, watched with Watch-ForkPages, without and with gc.freeze() in the master (about a minute):' -ForegroundColor Cyan
+    $rows = foreach ($freeze in $false, $true) {
+        $run = Measure-GunicornCopy -Freeze:$freeze
+        foreach ($worker in $run.Workers) {
+            $last = ($run.Samples | Where-Object DifferenceId -eq $worker)[-1]
+            [pscustomobject]@{
+                'gc.freeze()'      = $freeze
+                Worker             = $worker
+                Requests           = $run.Requests["$worker"].requests
+                FullCollections    = $run.Requests["$worker"].full_collections
+                CopiedMiB          = [math]::Round($last.CopiedBytes / 1MB, 1)
+                SharedMiB          = [math]::Round($last.SharedBytes / 1MB, 1)
+            }
+        }
+    }
+    $rows | Format-Table -AutoSize | Out-Host
+}
+else {
+    Write-Host "`nInstall gunicorn (apt-get install gunicorn) to see a real pre-fork server with and without gc.freeze() here too." -ForegroundColor Cyan
 }

@@ -6,10 +6,13 @@ using CowPages.Watch;
 
 namespace CowPages.Commands;
 
-[Cmdlet(VerbsCommon.Watch, "ForkPages")]
+[Cmdlet(VerbsCommon.Watch, "ForkPages", DefaultParameterSetName = WatchSet)]
 [OutputType(typeof(ForkSample))]
 public sealed class WatchForkPagesCommand : CowPagesCmdlet
 {
+    // Named so that help and Get-Command show "Watch", not "__AllParameterSets".
+    private const string WatchSet = "Watch";
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "ProcessId", "PID")]
     [ArgumentCompleter(typeof(ProcessIdCompleter))]
