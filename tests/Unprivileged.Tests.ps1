@@ -135,6 +135,26 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.NonDumpableError.Message | Should -Match 'dumpable'
     }
 
+    It 'watches its own family by the exclusive bit, counting what Compare-ForkPages counts, with one warning' {
+        $report.Watch.Count | Should -Be 2
+        foreach ($sample in $report.Watch) {
+            $sample.Method | Should -Be 'ExclusiveBit'
+            $sample.DifferenceId | Should -Be $family.Child
+            # The family holds still, so both ticks count what Compare-ForkPages counted after them.
+            ($sample.Shared, $sample.Copied, $sample.ReferenceOnly, $sample.DifferenceOnly) -join ',' |
+                Should -Be (($report.WatchCompare.Shared, $report.WatchCompare.Copied, $report.WatchCompare.ReferenceOnly, $report.WatchCompare.DifferenceOnly) -join ',')
+        }
+        @($report.WatchWarnings | Where-Object { $_ -match 'third process' }).Count | Should -Be 1
+    }
+
+    It 'gives Watch-ForkPages on another user''s process a PermissionDenied error naming it, and refuses -Method Pfn' {
+        $report.WatchOtherUserError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.WatchForkPagesCommand'
+        $report.WatchOtherUserError.Target | Should -Be '1'
+        $report.WatchOtherUserError.Message | Should -Match '/proc/1/'
+        $report.WatchPfnError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.WatchForkPagesCommand'
+        $report.WatchPfnError.Message | Should -Match 'CAP_SYS_ADMIN'
+    }
+
     It 'gives another user''s process a PermissionDenied error naming the PID and the file' {
         $report.OtherUserError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetPageMapCommand'
         $report.OtherUserError.Category | Should -Be 'PermissionDenied'

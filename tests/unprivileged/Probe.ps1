@@ -74,7 +74,21 @@ $summaries = foreach ($role in 'Parent', 'Child', 'Grandchild') {
     }
 }
 
+# A short watch of the family: its counts must be Compare-ForkPages', by the exclusive bit, with the same one warning.
+$watchWarnings = $null
+$watch = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval 0.5 -Duration 0.5 `
+        -WarningVariable watchWarnings -WarningAction SilentlyContinue)
+$watchCompare = Compare-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -WarningAction SilentlyContinue
+
 [pscustomobject]@{
+    Watch          = @($watch | Select-Object DifferenceId, Shared, Copied, ReferenceOnly, DifferenceOnly, @{ n = 'Method'; e = { "$($_.Method)" } })
+    WatchCompare   = [pscustomobject]@{
+        Shared = [uint64]($watchCompare | Measure-Object Shared -Sum).Sum; Copied = [uint64]($watchCompare | Measure-Object Copied -Sum).Sum
+        ReferenceOnly = [uint64]($watchCompare | Measure-Object ReferenceOnly -Sum).Sum; DifferenceOnly = [uint64]($watchCompare | Measure-Object DifferenceOnly -Sum).Sum
+    }
+    WatchWarnings  = @($watchWarnings | ForEach-Object { "$_" })
+    WatchOtherUserError = Get-FirstError { Watch-ForkPages -ReferenceId 1 -Duration 0.5 }
+    WatchPfnError  = Get-FirstError { Watch-ForkPages -ReferenceId $family.Parent -Method Pfn -Duration 0.5 }
     Regions        = $regions
     Forks          = $forks
     ForkWarnings   = @($forkWarnings | ForEach-Object { "$_" })
