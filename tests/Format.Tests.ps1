@@ -125,11 +125,12 @@ Describe 'Get-CowSummary output' {
 
 Describe 'Watch-ForkPages output' {
     It 'shows each sample as a log line: the time, the child, copies, their rate and what is shared, in MiB' {
-        $samples = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval 0.25 -Duration 0.25)
+        $samples = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval 0.5 -Duration 0.5)
         $lines = Show-Table $samples
         ($lines -join "`n") | Should -Match "Reference: $($family.Parent), by Pfn"
         Get-HeaderLine $lines | Should -Be 'Time', 'Child', 'CopiedMiB', 'MiB/s', 'SharedMiB', 'Mapping'
         $rows = @($lines | Where-Object { $_ -match '^\d\d:\d\d:\d\d\.\d\d\s' })
+        $samples.Count | Should -Be 2 -Because 'a tick of the page family takes far less than the interval'
         $rows.Count | Should -Be 2
         ($rows[0] -split '\s+' | Where-Object { $_ }) | Should -Be $samples[0].Timestamp.ToString('HH:mm:ss.ff'), $family.Child,
             ('{0:0.00}' -f ($samples[0].CopiedBytes / 1MB)), ('{0:0.00}' -f ($samples[0].SharedBytes / 1MB))
@@ -143,7 +144,9 @@ Describe 'Watch-ForkPages output' {
             ForEach-Object { $events.Add('sample'); $_ } |
             Out-String -Stream |
             ForEach-Object { if ($_ -match "\s$($family.Child)\s") { $events.Add('row') } }
-        $events -join ',' | Should -Be 'sample,row,sample,row,sample,row'
+        # One row right after each sample, however many ticks the machine's load allowed.
+        $events.Count | Should -BeGreaterOrEqual 4
+        $events -join ',' | Should -Match '^(sample,row,)*sample,row$'
     }
 }
 

@@ -161,6 +161,8 @@ Describe 'Leaks, concurrency, cancellation and determinism' {
         @{ Name = 'Compare-ForkPages'; Run = { Compare-ForkPages -DifferenceId $family.Grandchild -Mapping '[stack]' } }
         @{ Name = 'Get-CowSummary'; Run = { Get-CowSummary -Id $family.Grandchild } }
         @{ Name = 'a failing Get-PageMap'; Run = { Get-PageMap -Id 2147483646 -ErrorAction SilentlyContinue } }
+        @{ Name = 'Watch-ForkPages to the end of its duration'; Run = { Watch-ForkPages -ReferenceId $family.Child -Duration 0.001 } }
+        @{ Name = 'Watch-ForkPages stopped by Select-Object'; Run = { Watch-ForkPages -ReferenceId $family.Child -Interval 0.001 -WarningAction SilentlyContinue | Select-Object -First 2 } }
     ) {
         foreach ($i in 1..20) { $null = & $Run }
         [GC]::Collect(); [GC]::WaitForPendingFinalizers()
