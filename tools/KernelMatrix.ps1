@@ -13,7 +13,7 @@
 function ConvertTo-ShellWord([string]$Text) { "'" + ($Text -replace "'", "'\''") + "'" }
 
 function Write-GuestScript {
-    # Writes RUN/guest.sh: the environment of a fresh machine (HOME on the guest's tmpfs), then pwsh -File $File.
+    # Writes RUN/guest.sh: the environment of a fresh machine (HOME on the guest's tmpfs /run), then pwsh -File $File.
     param([Parameter(Mandatory)][string]$RunDirectory, [Parameter(Mandatory)][string]$File, [string[]]$ArgumentList = @())
     $dotnet = (Get-Command dotnet).Source
     $pwsh = Join-Path $PSHOME 'pwsh.dll'
@@ -24,7 +24,7 @@ function Write-GuestScript {
     @"
 # Written by tools/KernelMatrix.ps1 for one boot; run by tools/kernel/init inside the host's root.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/tmp/home TMPDIR=$run/tmp
+export HOME=/run/cowpages-home TMPDIR=$run/tmp
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off
 $passOn
 mkdir -p "`$HOME" "`$TMPDIR"
