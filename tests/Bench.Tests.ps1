@@ -23,6 +23,10 @@ Describe 'The benchmark harness at a tiny size' {
         'Get-CowSummary -Id child (root)'
         'Compare-ForkPages -ReferenceId parent -DifferenceId child'
         'Get-PageMap -Id child -Present | Measure-Object'
+        'Measure-PageFlags -Id child'
+        'Get-PageMap -Present | Get-PageFlags | Measure-Object'
+        'Compare-ForkPages -PerPage | Export-Csv'
+        'plain objects | Export-Csv'
         'Get-Process | Get-CowSummary'
         'reservation, 1% touched'
         'mappings'
@@ -32,6 +36,10 @@ Describe 'The benchmark harness at a tiny size' {
 
     It 'checks the cmdlets'' results against the C readers'' (the numbers may race with other processes, so only the check is asserted)' {
         $text | Should -Match 'the C reader'
+    }
+
+    It 'checks Measure-PageFlags'' table against page-types'' (only that the check ran is asserted)' {
+        $text | Should -Match 'page-types -r -p'
     }
 
     It 'writes the table as Markdown' {
