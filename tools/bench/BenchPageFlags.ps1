@@ -68,6 +68,12 @@ function Measure-PerPageRows {
         New-BenchRow -Work '  floor: as many plain objects (same properties) | Export-Csv' -Ms $floor.MedianMs -Pages $objects -Peak $floor `
             -Note ("{0:N2} us per object" -f ($floor.MedianMs * 1000 / $objects))
         $plain = $null
+        # A lower floor still: Export-Csv of the very ForkPage objects, made beforehand, so only their production is left out.
+        $made = Compare-ForkPages -ReferenceId $ParentId -DifferenceId $ChildId -Address $Address -Count $Count -PerPage
+        $own = Measure-Cmdlet -Runs $Runs { $made | Export-Csv $floorCsv }
+        $made = $null
+        New-BenchRow -Work '  floor: the same ForkPage objects, collected beforehand | Export-Csv' -Ms $own.MedianMs -Pages $objects -Peak $own `
+            -Note ("{0:N2} us per object; the pipeline costs {1:N2} x this" -f ($own.MedianMs * 1000 / $objects), ($m.MedianMs / $own.MedianMs))
         $p = Measure-Cmdlet -Runs $Runs { $null = Compare-ForkPages -ReferenceId $ParentId -DifferenceId $ChildId -Address $Address -Count $Count -PerPage }
         New-BenchRow -Work '  of which: Compare-ForkPages -PerPage, output discarded' -Ms $p.MedianMs -Pages $objects -Peak $p `
             -Note ("{0:N2} us per page" -f ($p.MedianMs * 1000 / $objects))
