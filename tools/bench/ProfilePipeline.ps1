@@ -9,7 +9,8 @@ module, runs -Pipeline once to warm up, and then in a loop for -Seconds while `p
 (perf from Debian's linux-perf; hardware counters are not needed). .NET code is named through the runtime's perf map
 (DOTNET_PerfMapEnabled=1; ReadyToRun off, so that every method is in the map). Prints the microseconds per object
 spent in each part: the kernel, CowPages, parameter binding, PSObject and ETS, the pipeline, Export-Csv, the GC and
-the rest of the runtime, and the hottest symbols. As root. Not part of the test suite.
+the rest of the runtime, and the hottest symbols. Times are the profiled pwsh's CPU time (user and system), which
+holds still on a shared machine where wall time does not. As root. Not part of the test suite.
 
 .EXAMPLE
 dotnet pwsh tools/bench/ProfilePipeline.ps1 -ModulePath out/CowPages/0.1.0 -Pipeline 'Get-PageMap -Id $child -Present | Get-PageFlags | Measure-Object'
@@ -36,6 +37,7 @@ Build-BenchNative -SourceDir (Join-Path $repo 'tests/bench') -OutputDir $work
 # The part of the program each symbol belongs to, first match wins.
 $parts = [ordered]@{
     'kernel'                   = '\[k\]'
+    'runtime (libcoreclr, no symbols)' = 'libcoreclr'
     'Export-Csv'               = 'Csv|ExportCsv'
     'CowPages'                 = 'CowPages\.'
     'parameter binding'        = 'ParameterBinder|ParameterBinding|CmdletParameterBinderController|MergedCommandParameterMetadata|BindParameter|CompiledCommandParameter|ParameterSetSpecification|CoerceTypes|LanguagePrimitives|ArgumentTypeConverter'
@@ -59,9 +61,12 @@ $objects = if ($out -is [Microsoft.PowerShell.Commands.GenericMeasureInfo]) { $o
 [Console]::Out.Flush()
 $null = [Console]::In.ReadLine()
 $runs = 0
+$self = [Diagnostics.Process]::GetCurrentProcess()
+$cpu = $self.TotalProcessorTime
 $clock.Restart()
 while ($clock.Elapsed.TotalSeconds -lt $Seconds) { $null = & $script; $runs++ }
-[Console]::Out.WriteLine("done $runs $($clock.Elapsed.TotalMilliseconds)")
+$self.Refresh()
+[Console]::Out.WriteLine("done $runs $($clock.Elapsed.TotalMilliseconds) $(($self.TotalProcessorTime - $cpu).TotalMilliseconds)")
 '@ | Set-Content $inner
 try {
     $info = [Diagnostics.ProcessStartInfo]::new('dotnet')
@@ -69,6 +74,8 @@ try {
         (Join-Path $work 'out.csv'), $Seconds, $Pipeline) { $info.ArgumentList.Add("$a") }
     $info.Environment['DOTNET_PerfMapEnabled'] = '1'
     $info.Environment['DOTNET_ReadyToRun'] = '0'
+    # JIT code in plain anonymous memory, where perf finds it through the map (not behind the W^X double mapping).
+    $info.Environment['DOTNET_EnableWriteXorExecute'] = '0'
     $info.RedirectStandardInput = $true
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false
@@ -86,7 +93,8 @@ try {
     $perf.WaitForExit()
     $shell.WaitForExit()
     $runs = [double]$done[1]
-    $usPerObject = [double]$done[2] * 1000 / ($runs * $objects)
+    # CPU time, not wall time: on a shared machine the wall clock also counts the time other processes ran.
+    $usPerObject = [double]$done[3] * 1000 / ($runs * $objects)
 
     # One line per sample's leaf symbol: "percent command dso symbol".
     $report = & perf report -i $data --stdio --no-children --sort dso,sym -g none --percent-limit 0 2>$null |
@@ -99,7 +107,8 @@ try {
         $name = @($parts.Keys | Where-Object { $text -match $parts[$_] } | Select-Object -First 1)
         $byPart[$(if ($name) { $name[0] } else { 'other runtime and libraries' })] += $r.Percent
     }
-    Write-Host ("{0}`n{1:N0} objects a run, {2} runs in {3:N1} s: {4:N2} us per object" -f $Pipeline, $objects, $runs, ([double]$done[2] / 1000), $usPerObject)
+    Write-Host ("{0}`n{1:N0} objects a run, {2} runs in {3:N1} s ({4:N1} s of CPU): {5:N2} us of CPU per object" -f $Pipeline, $objects, $runs,
+        ([double]$done[2] / 1000), ([double]$done[3] / 1000), $usPerObject)
     $byPart.GetEnumerator() | Where-Object Value -gt 0 | Sort-Object Value -Descending |
         Select-Object @{ n = 'Part'; e = { $_.Key } }, @{ n = 'Share'; e = { '{0:N1} %' -f $_.Value } }, @{ n = 'us/object'; e = { '{0:N2}' -f ($_.Value / 100 * $usPerObject) } } |
         Format-Table -AutoSize | Out-String | Write-Host
