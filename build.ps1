@@ -9,13 +9,16 @@ Plain pwsh, no Invoke-Build. Tasks:
          and ends with one line "N passed, N failed". Exits non-zero on any failure.
   Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
   Package builds, then packs the module into out/CowPages.<version>.nupkg (tools/New-ModulePackage.ps1).
+  Install builds, then installs the module for the current user in the first user path of PSModulePath, as
+         CowPages/<version>/, so that every pwsh of this user imports and autoloads it by name.
+  Uninstall removes that version from the user path again.
   Clean  removes out/ and the projects' bin/ and obj/.
   Bench  builds, then times the cmdlets against C reference readers (tools/Bench.ps1, as root) on a fixture of
          -SizeGiB GiB; prints the table and writes out/bench/results.md.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Install', 'Uninstall', 'Clean', 'Bench')]
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -29,6 +32,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . "$PSScriptRoot/tools/BuildCommon.ps1"
+. "$PSScriptRoot/tools/ModuleInstall.ps1"
 
 switch ($Task) {
     'Clean' { Invoke-Clean }
@@ -41,6 +45,16 @@ switch ($Task) {
         $module = Invoke-Build -Configuration $Configuration
         Get-ChildItem $script:OutDir -Filter "$script:ModuleName.*.nupkg" | Remove-Item
         & "$PSScriptRoot/tools/New-ModulePackage.ps1" -ModulePath $module -OutputPath $script:OutDir
+    }
+    'Install' {
+        $module = Invoke-Build -Configuration $Configuration
+        $installed = Install-BuiltModule -ModulePath $module -Destination (Get-UserModulePath)
+        Write-Host "Installed $script:ModuleName $(Get-ModuleVersion) in $installed; 'Import-Module $script:ModuleName' now works by name." -ForegroundColor Green
+    }
+    'Uninstall' {
+        $removed = Uninstall-BuiltModule -Name $script:ModuleName -Version (Get-ModuleVersion) -Destination (Get-UserModulePath)
+        if ($removed) { Write-Host "Removed $removed." -ForegroundColor Green }
+        else { Write-Host "$script:ModuleName $(Get-ModuleVersion) was not installed in $(Get-UserModulePath)." }
     }
     'Demo' {
         $module = Invoke-Build -Configuration $Configuration
