@@ -6,7 +6,8 @@ Builds, tests and demonstrates CowPages.
 Plain pwsh, no Invoke-Build. Tasks:
   Build  lays out a ready-to-import module in out/CowPages/<version>/ and compiles the C fixtures into out/fixtures/.
   Test   builds, runs the xunit tests of the core, then Pester against the built module in a child pwsh,
-         and ends with one line "N passed, N failed". Exits non-zero on any failure.
+         and ends with one line "N passed, N failed". Exits non-zero on any failure. As root, it first installs
+         Debian's openssh-server when sshd is missing, for the remoting test (tests/Remoting.Tests.ps1).
   Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
   Package builds, then packs the module into out/CowPages.<version>.nupkg (tools/New-ModulePackage.ps1).
   Install builds, then installs the module for the current user in the first user path of PSModulePath, as
@@ -39,6 +40,10 @@ switch ($Task) {
     'Build' { $null = Invoke-Build -Configuration $Configuration }
     'Test' {
         $module = Invoke-Build -Configuration $Configuration
+        # The remoting test needs Debian's openssh-server; it skips, saying why, when that cannot be installed.
+        . "$PSScriptRoot/tools/LoopbackFleet.ps1"
+        $sshdMissing = Install-OpenSshServer
+        if ($sshdMissing) { Write-Warning "The remoting test will be skipped: $sshdMissing." }
         exit (Invoke-Test -Configuration $Configuration -ModulePath $module)
     }
     'Package' {
