@@ -68,7 +68,7 @@ try {
     # Uss and Pss are left out: library pages' map counts move whenever another process starts or exits.
     $agree = $s.Rss -eq $c.Fields.rss * 4096 -and $s.CowShared -eq $c.Fields.cow_shared * 4096 -and $s.CowPrivate -eq $c.Fields.cow_private * 4096
     $rows.Add((New-BenchRow -Work 'Get-CowSummary -Id child (root)' -Target '<= 1.25 x C' -Limit 1.25 -Ms $m.MedianMs -Pages $c.Fields.pages `
-        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Note $(if ($agree) { 'Rss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
+        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Agrees $agree -Note $(if ($agree) { 'Rss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
     $extra = New-BenchRow -Work 'peak extra working set, summarising the child' -Target '<= 64 MiB' -Ms $m.MedianMs -Peak $m
     $extra.Met = if ($extra.ExtraMiB -le 64) { 'yes' } else { 'NO' }
     $rows.Add($extra)
@@ -80,7 +80,7 @@ try {
     $copied = ($m.Output | Measure-Object Copied -Sum).Sum
     $agree = $shared -eq $c.Fields.shared -and $copied -eq $c.Fields.copied
     $rows.Add((New-BenchRow -Work 'Compare-ForkPages -ReferenceId parent -DifferenceId child' -Target '<= 1.5 x C' -Limit 1.5 -Ms $m.MedianMs `
-        -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m `
+        -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m -Agrees $agree `
         -Note ("{0} ranges; Shared {1:N0}, Copied {2:N0} {3}" -f @($m.Output).Count, $shared, $copied, $(if ($agree) { 'as the C reader' } else { 'DISAGREE with the C reader' }))))
 
     Write-BenchStep 'Get-PageMap -Id child -Present | Measure-Object'
@@ -187,7 +187,7 @@ try {
     $m = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $sparse.sparse }
     $agree = $m.Output.Rss -eq $exact.Fields.rss * 4096 -and $m.Output.CowPrivate -eq $exact.Fields.cow_private * 4096
     $rows.Add((New-BenchRow -Work "Get-CowSummary, $sparseGiB GiB reservation, 1% touched (root)" -Target '<= 0.10 x whole pagemap' -Limit 0.10 -Ms $m.MedianMs `
-        -Pages $c.Fields.pages -Reference $c -ReferenceName 'pmread: whole pagemap (C)' -Peak $m `
+        -Pages $c.Fields.pages -Reference $c -ReferenceName 'pmread: whole pagemap (C)' -Peak $m -Agrees $agree `
         -Note ("{0:N0} pages touched; Rss and CowPrivate {1} the C reader's; {2:N2} x cowsum -s" -f $sparse.Touched, $(if ($agree) { 'equal' } else { 'DIFFER from' }), ($m.MedianMs / $exact.WorkMs))))
     $fast = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $sparse.sparse -Method ExclusiveBit }
     $rows.Add((New-BenchRow -Work "Get-CowSummary -Method ExclusiveBit, $sparseGiB GiB reservation, 1% touched" -Target '<= 0.10 x whole pagemap' -Limit 0.10 `

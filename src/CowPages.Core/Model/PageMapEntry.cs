@@ -7,7 +7,7 @@ public sealed class PageMapEntry
 {
     private readonly MemoryMapping _mapping;
 
-    public PageMapEntry(int processId, ulong address, PagemapWord word, MemoryMapping mapping, bool framesVisible)
+    internal PageMapEntry(int processId, ulong address, PagemapWord word, MemoryMapping mapping, bool framesVisible)
     {
         ProcessId = processId;
         Address = address;
