@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using CowPages.Analysis;
 using CowPages.Flags;
-using CowPages.Reading;
 using Xunit;
 
 namespace CowPages.Core.Tests;

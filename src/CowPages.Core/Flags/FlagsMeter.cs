@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using CowPages.Analysis;
-using CowPages.Reading;
+using CowPages.Frames;
+using CowPages.Reporting;
+using CowPages.Sources;
+using CowPages.Walk;
 
 namespace CowPages.Flags;
 
@@ -18,22 +20,24 @@ public sealed class FlagsMeter : IDisposable
     /// <summary>Frames read per call in a physical scan: one window of kpageflags.</summary>
     private const int FrameBatch = FrameReader.MaxWindow;
 
+    private readonly IProcfsSource _source;
     private readonly FrameReader _reader;
     private readonly FlagsTally _tally;
     private FrameInfo[]? _frames;
 
-    private FlagsMeter(FrameReader reader)
+    private FlagsMeter(IProcfsSource source, FrameReader reader)
     {
+        _source = source;
         _reader = reader;
         _tally = new FlagsTally(reader.Lookup);
     }
 
-    /// <summary>The ranges the last process walk left out because the process unmapped or replaced them meanwhile.</summary>
-    public IReadOnlyList<(ulong Start, ulong End)> LastChangedRanges { get; private set; } = Array.Empty<(ulong, ulong)>();
+    /// <summary>The path errors name for kpageflags.</summary>
+    public string FlagsPath => _reader.FlagsPath;
 
-    /// <summary>Opens <c>/proc/kpageflags</c>.</summary>
-    /// <exception cref="ProcfsException">Not root (AccessDenied), or the kernel has no kpageflags (NotFound).</exception>
-    public static FlagsMeter Open() => new(FrameReader.Open(FrameFields.Flags));
+    /// <summary>Opens <paramref name="source"/>'s kpageflags.</summary>
+    /// <exception cref="ProcfsException">Frames are hidden (AccessDenied), or the kernel has no kpageflags (NotFound).</exception>
+    public static FlagsMeter Open(IProcfsSource source) => new(source, FrameReader.Open(source, FrameFields.Flags));
 
     /// <summary>
     /// Counts the present pages of <paramref name="selection"/> in <paramref name="processId"/> by their flags: one
@@ -44,21 +48,25 @@ public sealed class FlagsMeter : IDisposable
     /// The process is missing, unreadable or exited during the walk, or the kernel hid its PFNs (AccessDenied).
     /// </exception>
     public IEnumerable<PageFlagsCount> MeasureProcess(int processId, PageSelection selection, bool byMapping,
-        CancellationToken cancel = default, Action<ulong, ulong>? progress = null)
+        IScanObserver observer, CancellationToken cancel = default)
     {
         _tally.Clear();
-        using (PageWalker walker = PageWalker.Open(processId, selection))
+        using (IProcessSource process = _source.OpenProcess(processId))
+        using (PageWalker walker = PageWalker.Open(process, selection))
         {
-            LastChangedRanges = walker.ChangedRanges;
             foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: true))
             {
                 if (!_tally.Add(chunk, byMapping ? chunk.Mapping.Name : ""))
                 {
                     throw PfnsHidden(processId);
                 }
-                progress?.Invoke(walker.PagesDone, walker.TotalPages);
+                observer.Progress(new ScanProgress(processId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
             }
             _tally.Flush();
+            if (walker.ChangedRanges.Count > 0)
+            {
+                observer.Notice(ScanNotice.RangesChanged(processId, process.PagemapPath, walker.ChangedRanges));
+            }
         }
         foreach ((string name, FlagsHistogram histogram) in _tally.Groups)
         {
@@ -74,8 +82,7 @@ public sealed class FlagsMeter : IDisposable
     /// when null) by their flags, as page-types does without -p: every frame that exists counts, holes (flags 0)
     /// included. Empty when <paramref name="firstPfn"/> lies beyond the last frame.
     /// </summary>
-    public IEnumerable<PageFlagsCount> MeasureFrames(ulong firstPfn, ulong? count, CancellationToken cancel = default,
-        Action<ulong, ulong>? progress = null)
+    public IEnumerable<PageFlagsCount> MeasureFrames(ulong firstPfn, ulong? count, IScanObserver observer, CancellationToken cancel = default)
     {
         _frames ??= new FrameInfo[FrameBatch];
         var histogram = new FlagsHistogram();
@@ -91,7 +98,7 @@ public sealed class FlagsMeter : IDisposable
                 histogram.Add(_frames[i].Flags);
             }
             done += (ulong)got;
-            progress?.Invoke(done, Math.Max(total, done));
+            observer.Progress(new ScanProgress(null, done, Math.Max(total, done), null, firstPfn + done));
             if (got < want)
             {
                 break;

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using CowPages.Analysis;
 using CowPages.Decoding;
-using CowPages.Reading;
+using CowPages.Frames;
+using CowPages.Walk;
 
 namespace CowPages.Flags;
 

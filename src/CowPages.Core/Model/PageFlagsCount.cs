@@ -6,7 +6,7 @@ namespace CowPages;
 /// </summary>
 public sealed class PageFlagsCount
 {
-    public PageFlagsCount(PageFlags flags, ulong pages, int? processId, string? mapping)
+    internal PageFlagsCount(PageFlags flags, ulong pages, int? processId, string? mapping)
     {
         Flags = flags;
         Pages = pages;
@@ -26,5 +26,5 @@ public sealed class PageFlagsCount
     /// <summary>How many 4 KiB pages (or frames) carry exactly these flags.</summary>
     public ulong Pages { get; }
 
-    public ulong Bytes => Pages * Reading.PagemapReader.PageSize;
+    public ulong Bytes => PageGeometry.Bytes(Pages);
 }

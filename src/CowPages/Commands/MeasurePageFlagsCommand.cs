@@ -1,8 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
-using CowPages.Analysis;
 using CowPages.Flags;
-using CowPages.Reading;
+using CowPages.Walk;
 
 namespace CowPages.Commands;
 
@@ -11,7 +11,6 @@ namespace CowPages.Commands;
 public sealed class MeasurePageFlagsCommand : ProcessTargetCmdlet
 {
     private const string PhysicalSet = "Physical";
-    private const int ProgressId = 0x43500005;
 
     private FlagsMeter? _meter;
 
@@ -36,17 +35,19 @@ public sealed class MeasurePageFlagsCommand : ProcessTargetCmdlet
     [Parameter(ParameterSetName = InputObjectSet)]
     public SwitchParameter ByMapping { get; set; }
 
+    protected override int ProgressId => 0x43500005;
+
     protected override void BeginProcessing()
     {
         try
         {
-            _meter = FlagsMeter.Open();
+            _meter = FlagsMeter.Open(Source);
         }
         catch (ProcfsException e)
         {
             ThrowTerminatingError(ErrorHelper.FromProcfs(e, e.Path));
         }
-        if (ParameterSetName != PhysicalSet && !Privilege.HasSysAdmin)
+        if (ParameterSetName != PhysicalSet && !Source.FramesVisible)
         {
             // Root without CAP_SYS_ADMIN can open kpageflags, but every PFN in a pagemap reads as 0.
             ThrowTerminatingError(ErrorHelper.FromProcfs(new ProcfsException(ProcfsErrorKind.AccessDenied, "/proc/PID/pagemap", null, null,
@@ -65,27 +66,12 @@ public sealed class MeasurePageFlagsCommand : ProcessTargetCmdlet
         base.ProcessRecord();
     }
 
-    protected override void ProcessTarget(int processId)
-    {
-        if (CreateSelection(Mapping, nameof(Address), Address, nameof(Count), Count, processId) is not PageSelection selection)
-        {
-            return;
-        }
-        var progress = new ProgressReporter(this, ProgressId, $"Counting the page flags of process {processId}");
-        try
-        {
-            foreach (PageFlagsCount row in _meter!.MeasureProcess(processId, selection, ByMapping, CancelToken,
-                (done, total) => progress.Report(done, total, $"{done} of {total} pages")))
-            {
-                WriteObject(row);
-            }
-            WarnChangedRanges(processId, _meter.LastChangedRanges);
-        }
-        finally
-        {
-            progress.Complete();
-        }
-    }
+    protected override string Activity(int processId) => $"Counting the page flags of process {processId}";
+
+    protected override IEnumerable<object> ProcessTarget(int processId) =>
+        CreateSelection(Mapping, nameof(Address), Address, nameof(Count), Count, processId) is PageSelection selection
+            ? _meter!.MeasureProcess(processId, selection, ByMapping, Observer, CancelToken)
+            : Array.Empty<object>();
 
     private void MeasurePhysical()
     {
@@ -96,19 +82,18 @@ public sealed class MeasurePageFlagsCommand : ProcessTargetCmdlet
                 $"-Count must be at least 1 and must not run past PFN 0x{ulong.MaxValue:x} from 0x{Pfn:x}."), Pfn));
             return;
         }
-        var progress = new ProgressReporter(this, ProgressId, $"Counting the page flags of {FrameReader.FlagsPath}");
+        Observer.Start($"Counting the page flags of {_meter!.FlagsPath}");
         try
         {
             bool any = false;
-            foreach (PageFlagsCount row in _meter!.MeasureFrames(Pfn, counted ? Count : null, CancelToken,
-                (done, total) => progress.Report(done, total, $"PFN 0x{Pfn + done:x}")))
+            foreach (PageFlagsCount row in _meter.MeasureFrames(Pfn, counted ? Count : null, Observer, CancelToken))
             {
                 any = true;
                 WriteObject(row);
             }
             if (!any)
             {
-                WriteError(ErrorHelper.PfnNotFound(Pfn));
+                WriteError(ErrorHelper.PfnNotFound(Pfn, _meter.FlagsPath));
             }
         }
         catch (ProcfsException e)
@@ -120,7 +105,7 @@ public sealed class MeasurePageFlagsCommand : ProcessTargetCmdlet
         }
         finally
         {
-            progress.Complete();
+            Observer.Complete();
         }
     }
 
