@@ -26,7 +26,7 @@ Describe 'The benchmark harness at a tiny size' {
         'Measure-PageFlags -Id child'
         'Get-PageMap -Present | Get-PageFlags | Measure-Object'
         'Compare-ForkPages -PerPage | Export-Csv'
-        'plain objects | Export-Csv'
+        'floor: as many plain objects (same properties) | Export-Csv'
         'Get-Process | Get-CowSummary'
         'reservation, 1% touched'
         'mappings'
