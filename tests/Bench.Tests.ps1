@@ -25,6 +25,7 @@ Describe 'The benchmark harness at a tiny size' {
         'Get-PageMap -Id child -Present | Measure-Object'
         'Measure-PageFlags -Id child'
         'Get-PageMap -Present | Get-PageFlags | Measure-Object'
+        'Get-PageMap -Present -IncludeFrame | Measure-Object'
         'Compare-ForkPages -PerPage | Export-Csv'
         'floor: as many plain objects (same properties) | Export-Csv'
         'Get-Process | Get-CowSummary'

@@ -26,6 +26,10 @@ function Measure-PerPageRows {
     $objects = [uint64]$m.Output.Count
     New-BenchRow -Work 'Get-PageMap -Present | Get-PageFlags | Measure-Object' -Target '>= 500 k pages/s' -Limit 5e5 -PagesPerSecondTarget `
         -Ms $m.MedianMs -Pages $objects -Peak $m -Note ("{0}; {1:N2} us per page" -f $window, ($m.MedianMs * 1000 / $objects))
+    # The same flags (and map counts) in one cmdlet: no second binding per object.
+    $m = Measure-Cmdlet -Runs $Runs { Get-PageMap -Id $ChildId -Address $Address -Count $Count -Present -IncludeFrame | Measure-Object }
+    New-BenchRow -Work 'Get-PageMap -Present -IncludeFrame | Measure-Object' -Target '>= 500 k pages/s' -Limit 5e5 -PagesPerSecondTarget `
+        -Ms $m.MedianMs -Pages ([uint64]$m.Output.Count) -Peak $m -Note ("{0:N2} us per page, flags and map count included" -f ($m.MedianMs * 1000 / [Math]::Max(1, $m.Output.Count)))
     $parts = [ordered]@{
         '  of which: Get-PageMap -Present, output discarded'                  = { $null = Get-PageMap -Id $ChildId -Address $Address -Count $Count -Present }
         '  of which: Get-PageMap -Present | Get-PageFlags, output discarded'  = { $null = Get-PageMap -Id $ChildId -Address $Address -Count $Count -Present | Get-PageFlags }
