@@ -15,6 +15,7 @@
         'Get-PageFlags'
         'Compare-ForkPages'
         'Get-CowSummary'
+        'Measure-PageFlags'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -29,6 +30,7 @@
 - Get-PageFlags: page flags, map count and memory cgroup of physical frames from /proc/kpageflags, kpagecount and kpagecgroup.
 - Compare-ForkPages: a forked child against its parent, per range or per page: Shared, Copied, Zero and the one-sided states; exact by PFN as root, by the exclusive bit without.
 - Get-CowSummary: Rss, Pss, Uss and the copy-on-write split of each process or mapping, agreeing with smaps_rollup.
+- Measure-PageFlags: the page-types table of a process or of physical memory, one row per distinct kpageflags word, at page-types' speed.
 - Help for every cmdlet and about_CowPages; default views with addresses and PFNs in hex.
 '@
         }

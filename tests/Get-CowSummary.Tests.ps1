@@ -105,7 +105,15 @@ Describe 'Get-CowSummary on a live process family' -Tag Kernel {
         foreach ($field in 'Rss', 'Uss', 'Swap', 'Anonymous', 'File', 'Shmem', 'CowShared', 'CowPrivate', 'FileCopies', 'LargeFolio') {
             ($rows | Measure-Object $field -Sum).Sum | Should -Be $total.$field -Because $field
         }
-        [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss) | Should -BeLessThan ($rows.Count + 1)
+        # Pss moves whenever another process maps or unmaps the same library pages between the two calls: a
+        # difference counts only when it repeats.
+        $pssGap = [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss)
+        for ($try = 0; $try -lt 3 -and $pssGap -ge $rows.Count + 1; $try++) {
+            $total = Get-CowSummary -Id $family.Child
+            $rows = Get-CowSummary -Id $family.Child -ByMapping
+            $pssGap = [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss)
+        }
+        $pssGap | Should -BeLessThan ($rows.Count + 1)
     }
 
     It 'counts the transparent huge page as a large folio' {
@@ -175,7 +183,12 @@ Describe 'Get-CowSummary -Method' {
             $fast.$field | Should -Be $exact.$field -Because $field
         }
         $fast.CowShared + $fast.CowPrivate | Should -Be ($exact.CowShared + $exact.CowPrivate + $exact.Ksm)
-        # The kernel's Pss is printed in whole kB; the exact one is summed in the kernel's fixed point.
+        # The kernel's Pss is printed in whole kB; the exact one is summed in the kernel's fixed point. Pss moves when
+        # another process maps or unmaps the same library pages between the two calls: a mismatch counts if it repeats.
+        for ($try = 0; $try -lt 3 -and [math]::Floor($exact.Pss / 1024) * 1024 -ne $fast.Pss; $try++) {
+            $exact = Get-CowSummary -Id $id -Method Pfn
+            $fast = Get-CowSummary -Id $id -Method ExclusiveBit
+        }
         [math]::Floor($exact.Pss / 1024) * 1024 | Should -Be $fast.Pss
     }
 

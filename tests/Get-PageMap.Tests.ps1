@@ -90,6 +90,48 @@ Describe 'Get-PageMap on a live process family' -Tag Kernel {
     }
 }
 
+Describe 'Get-PageMap -IncludeFrame' {
+    It 'gives every present page the flags and map count Get-PageFlags gives its frame' {
+        # The family's own regions (anonymous copies, shared pages, page cache, shmem, a THP): only the family maps
+        # them, so their map counts hold still between the two reads, unlike a library's pages.
+        $compared = 0
+        foreach ($r in $family.Regions.Values) {
+            $withFrames = @(Get-PageMap -Id $family.Child -Address $r.Address -Count $r.Pages -Present -IncludeFrame)
+            $piped = @(Get-PageMap -Id $family.Child -Address $r.Address -Count $r.Pages -Present | Get-PageFlags)
+            $withFrames.Count | Should -Be $piped.Count
+            for ($i = 0; $i -lt $withFrames.Count; $i++) {
+                $withFrames[$i].Address | Should -Be $piped[$i].Address
+                # Flags that move by themselves (LRU, referenced, idle) may differ between the two reads; the page's kind may not.
+                $stable = [CowPages.PageFlags]'Anon, SwapBacked, Mmap, CompoundHead, CompoundTail, Thp'
+                ($withFrames[$i].Flags -band $stable) | Should -Be ($piped[$i].Flags -band $stable)
+                $withFrames[$i].MapCount | Should -Be $piped[$i].MapCount
+                $compared++
+            }
+        }
+        $compared | Should -BeGreaterThan 100
+    }
+
+    It 'counts each page''s mappers in the family' {
+        $r = $family.Regions.anon
+        $pages = @(Get-PageMap -Id $family.Child -Address $r.Address -Count $r.Pages -IncludeFrame)
+        # 0-7: the child's own copies, which the grandchild forked from it still shares. 8-11: the grandchild copied
+        # them, so the originals are the parent's and the child's. 12-15: the parent copied them, so the originals are
+        # the child's and the grandchild's. 16-63: written by nobody since the forks, mapped by all three.
+        foreach ($i in 0..15) { $pages[$i].MapCount | Should -Be 2 -Because "page $i" }
+        foreach ($i in 16..63) { $pages[$i].MapCount | Should -Be 3 -Because "page $i" }
+        $pages | ForEach-Object { $_.Flags.HasFlag([CowPages.PageFlags]::Anon) | Should -BeTrue }
+    }
+
+    It 'leaves Flags and MapCount null without the switch, and for pages that are not present' {
+        $r = $family.Regions.untouched
+        (Get-PageMap -Id $family.Child -Address $r.Address -Count 1 -IncludeFrame).Flags | Should -BeNullOrEmpty
+        $r = $family.Regions.anon
+        $plain = Get-PageMap -Id $family.Child -Address $r.Address -Count 1
+        $plain.Flags | Should -BeNullOrEmpty
+        $plain.MapCount | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Get-PageMap selection' {
     It 'matches -Mapping wildcards against the mapping name' {
         $pages = Get-PageMap -Id $family.Parent -Mapping '*pagefamily.dat'

@@ -13,6 +13,8 @@ public enum ProcfsErrorKind
     ProcessExited,
     /// <summary>The file's contents could not be parsed.</summary>
     Malformed,
+    /// <summary>The process has no parent to compare it with (PPid 0), and no reference was given.</summary>
+    NoParent,
     /// <summary>Any other I/O failure.</summary>
     IoError,
 }

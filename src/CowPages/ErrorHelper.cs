@@ -18,6 +18,7 @@ internal static class ErrorHelper
             ProcfsErrorKind.InvalidArgument => ("ProcfsInvalidArgument", ErrorCategory.InvalidArgument),
             ProcfsErrorKind.ProcessExited => ("ProcessExited", ErrorCategory.ObjectNotFound),
             ProcfsErrorKind.Malformed => ("ProcfsMalformed", ErrorCategory.InvalidData),
+            ProcfsErrorKind.NoParent => ("NoParentProcess", ErrorCategory.InvalidOperation),
             _ => ("ProcfsReadError", ErrorCategory.ReadError),
         };
         return new ErrorRecord(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) };
@@ -28,16 +29,11 @@ internal static class ErrorHelper
                 $"{processId} is not a valid process ID; PIDs start at 1."),
             "InvalidProcessId", ErrorCategory.InvalidArgument, processId);
 
-    internal static ErrorRecord NoParent(int processId) =>
-        new(new System.InvalidOperationException(
-                $"process {processId} has no parent process to compare with (PPid 0 in /proc/{processId}/status); pass -ReferenceId."),
-            "NoParentProcess", ErrorCategory.InvalidOperation, processId);
-
     internal static ErrorRecord InvalidRange(System.ArgumentException e, object? target) =>
         new(e, "InvalidPageRange", ErrorCategory.InvalidArgument, target) { ErrorDetails = new ErrorDetails(e.Message) };
 
-    internal static ErrorRecord PfnNotFound(ulong pfn) =>
+    internal static ErrorRecord PfnNotFound(ulong pfn, string flagsPath) =>
         new(new ItemNotFoundException(
-                $"PFN 0x{pfn:x} lies beyond the end of {Reading.FrameReader.FlagsPath}: there is no such physical frame."),
+                $"PFN 0x{pfn:x} lies beyond the end of {flagsPath}: there is no such physical frame."),
             "PfnNotFound", ErrorCategory.ObjectNotFound, pfn);
 }

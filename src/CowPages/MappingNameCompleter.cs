@@ -4,7 +4,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using CowPages.Reading;
+using CowPages.Sources;
+using CowPages.Sources.Live;
 
 namespace CowPages;
 
@@ -25,10 +26,11 @@ public sealed class MappingNameCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
 
-        List<MemoryMapping> mappings;
+        IReadOnlyList<MemoryMapping> mappings;
         try
         {
-            mappings = MapsReader.Read(pid.Value);
+            using IProcessSource process = LiveProcfsSource.Open().OpenProcess(pid.Value);
+            mappings = process.ReadMaps();
         }
         catch (ProcfsException)
         {

@@ -1,9 +1,7 @@
 using System;
 using System.Linq;
 using System.Reflection;
-using CowPages.Analysis;
 using CowPages.Decoding;
-using CowPages.Reading;
 using CsCheck;
 using Xunit;
 

@@ -1,4 +1,3 @@
-using CowPages.Analysis;
 using CowPages.Decoding;
 using CsCheck;
 using Xunit;
@@ -206,12 +205,12 @@ public class ForkPageClassifierTests
     [Fact]
     public void IsSwappedOutExcludesGuardAndPresent()
     {
-        Assert.True(ForkPageClassifier.IsSwappedOut(Swapped(3, 0x1234)));
-        Assert.True(ForkPageClassifier.IsSwappedOut(W(Swap)));
-        Assert.False(ForkPageClassifier.IsSwappedOut(W(GuardRoot)));
-        Assert.False(ForkPageClassifier.IsSwappedOut(W(GuardUnprivileged)));
-        Assert.False(ForkPageClassifier.IsSwappedOut(W(Present | Swap | 0x1)));
-        Assert.False(ForkPageClassifier.IsSwappedOut(W(0)));
+        Assert.True(Swapped(3, 0x1234).SwappedOut);
+        Assert.True(W(Swap).SwappedOut);
+        Assert.False(W(GuardRoot).SwappedOut);
+        Assert.False(W(GuardUnprivileged).SwappedOut);
+        Assert.False(W(Present | Swap | 0x1).SwappedOut);
+        Assert.False(W(0).SwappedOut);
     }
 
     // ---- ByExclusiveBit (no PFNs: bits 0-54 read 0) ----

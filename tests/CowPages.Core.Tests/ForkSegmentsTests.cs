@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using CowPages.Analysis;
 using CsCheck;
 using Xunit;
 

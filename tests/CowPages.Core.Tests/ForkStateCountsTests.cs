@@ -1,5 +1,4 @@
 using System;
-using CowPages.Analysis;
 using Xunit;
 
 namespace CowPages.Core.Tests;

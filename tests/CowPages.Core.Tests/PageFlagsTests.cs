@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using CowPages.Reading;
 using Xunit;
 
 namespace CowPages.Core.Tests;

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
-using CowPages.Analysis;
-using CowPages.Reading;
 using Xunit;
 
 namespace CowPages.Core.Tests;
@@ -52,9 +50,10 @@ public sealed class PageWalkerReadAheadTests : IDisposable
         ulong pages = _length / Page;
         var selection = new PageSelection(null, (ulong)_base, pages);
         var seen = new HashSet<ulong>();
-        using PagemapReader direct = PagemapReader.Open(Environment.ProcessId);
+        using IProcessSource direct = LiveProcessTests.Open(Environment.ProcessId);
+        using IProcessSource process = LiveProcessTests.Open(Environment.ProcessId);
         var one = new ulong[1];
-        using (PageWalker walker = PageWalker.Open(Environment.ProcessId, selection, chunkPages))
+        using (PageWalker walker = PageWalker.Open(process, selection, chunkPages))
         {
             Assert.True(walker.Ranges.Count > 200, "the protections did not split the region into VMAs");
             foreach (PagemapChunk chunk in walker.Chunks(default, skipEmpty))
@@ -65,7 +64,7 @@ public sealed class PageWalkerReadAheadTests : IDisposable
                 {
                     Assert.True(seen.Add(chunk.AddressOf(i)), "a page was yielded twice");
                     Assert.True(chunk[i].Present, $"page 0x{chunk.AddressOf(i):x} is written but not present");
-                    Assert.Equal(1, direct.Read(chunk.AddressOf(i) / Page, one));
+                    Assert.Equal(1, direct.ReadPagemap(chunk.AddressOf(i) / Page, one));
                     Assert.Equal(one[0], chunk.Words[i]);
                 }
             }

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
-using CowPages.Analysis;
-using CowPages.Reading;
 using Xunit;
 
 namespace CowPages.Core.Tests;
@@ -39,7 +37,8 @@ public sealed class PageWalkerScanTests : IDisposable
     private Dictionary<ulong, ulong> NonEmptyPages(bool skipEmpty, int chunkPages)
     {
         var selection = new PageSelection(null, (ulong)_base, ReservedPages);
-        using PageWalker walker = PageWalker.Open(Environment.ProcessId, selection, chunkPages);
+        using IProcessSource process = LiveProcessTests.Open(Environment.ProcessId);
+        using PageWalker walker = PageWalker.Open(process, selection, chunkPages);
         var pages = new Dictionary<ulong, ulong>();
         foreach (PagemapChunk chunk in walker.Chunks(default, skipEmpty))
         {

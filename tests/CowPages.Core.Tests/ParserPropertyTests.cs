@@ -1,7 +1,6 @@
 using System;
 using System.Text;
 using CowPages.Decoding;
-using CowPages.Reading;
 using CsCheck;
 using Xunit;
 
@@ -101,7 +100,7 @@ public class ParserPropertyTests
     {
         try
         {
-            foreach (MemoryMapping m in MapsReader.Parse(text, "/proc/1/maps", 1))
+            foreach (MemoryMapping m in MapsParser.Parse(text, "/proc/1/maps", 1))
             {
                 // Whatever is accepted must still be a range with kernel-shaped permissions.
                 Assert.True(m.End >= m.Start);

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using CowPages.Reading;
 using CsCheck;
 using Xunit;
 

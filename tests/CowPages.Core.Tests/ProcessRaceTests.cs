@@ -2,8 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Runtime.InteropServices;
-using CowPages.Analysis;
-using CowPages.Reading;
 using Xunit;
 
 namespace CowPages.Core.Tests;
@@ -33,7 +31,8 @@ public class ProcessRaceTests
     public void ProcessExitingMidWalkIsReportedAsExitedNotAsEmptyPages()
     {
         using Process sleeper = Process.Start("sleep", "60");
-        using PageWalker walker = PageWalker.Open(sleeper.Id, PageSelection.All, chunkPages: 4);
+        using IProcessSource process = LiveProcessTests.Open(sleeper.Id);
+        using PageWalker walker = PageWalker.Open(process, PageSelection.All, chunkPages: 4);
         using var chunks = walker.Chunks().GetEnumerator();
         Assert.True(chunks.MoveNext());
 
@@ -50,13 +49,13 @@ public class ProcessRaceTests
     public void ProcessExitingBetweenMapsAndPagemapIsNotFound()
     {
         using Process sleeper = Process.Start("sleep", "60");
-        var maps = MapsReader.Read(sleeper.Id);
-        Assert.NotEmpty(maps);
+        using IProcessSource process = LiveProcessTests.Open(sleeper.Id);
+        Assert.NotEmpty(process.ReadMaps());
 
         sleeper.Kill();
         sleeper.WaitForExit();
 
-        var e = Assert.Throws<ProcfsException>(() => PagemapReader.Open(sleeper.Id));
+        var e = Assert.Throws<ProcfsException>(() => process.ReadPagemap(0x400, new ulong[1]));
         Assert.Equal(ProcfsErrorKind.NotFound, e.Kind);
         Assert.Contains($"/proc/{sleeper.Id}/pagemap", e.Message);
     }
@@ -69,13 +68,14 @@ public class ProcessRaceTests
         nint region = MapRegion(length);
         ulong start = (ulong)region;
 
-        using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages));
+        using IProcessSource self = LiveProcessTests.Open(Environment.ProcessId);
+        using PageWalker walker = PageWalker.Open(self, new PageSelection(null, start, pages));
         Assert.Single(walker.Ranges);
         Assert.Equal(0, OwnMemory.Unmap(region, length));
 
         var chunks = walker.Chunks().Select(c => c.Count).ToList();
         Assert.Empty(chunks);
-        Assert.Equal(new[] { (start, start + length) }, walker.ChangedRanges.ToArray());
+        Assert.Equal(new[] { new AddressRange(start, start + length) }, walker.ChangedRanges.ToArray());
     }
 
     [Fact]
@@ -86,7 +86,8 @@ public class ProcessRaceTests
         nint region = MapRegion(length);
         try
         {
-            using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
+            using IProcessSource self = LiveProcessTests.Open(Environment.ProcessId);
+            using PageWalker walker = PageWalker.Open(self, new PageSelection(null, (ulong)region, pages));
             // mprotect of the middle splits the VMA in three; the pages stay where they were.
             Assert.Equal(0, OwnMemory.Protect(region + 4 * 4096, 4 * 4096, OwnMemory.ProtRead));
             int walked = walker.Chunks().Sum(c => c.Count);
@@ -108,11 +109,12 @@ public class ProcessRaceTests
         ulong start = (ulong)region;
         try
         {
-            using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, start, pages), chunkPages: 4);
+            using IProcessSource self = LiveProcessTests.Open(Environment.ProcessId);
+            using PageWalker walker = PageWalker.Open(self, new PageSelection(null, start, pages), chunkPages: 4);
             Assert.Equal(0, OwnMemory.Unmap(region + 8 * 4096, 4 * 4096));
             var firstAddresses = walker.Chunks().Select(c => c.FirstAddress).ToList();
             Assert.Equal(new[] { start, start + 4 * 4096, start + 12 * 4096 }, firstAddresses);
-            Assert.Equal(new[] { (start + 8 * 4096, start + 12 * 4096) }, walker.ChangedRanges.ToArray());
+            Assert.Equal(new[] { new AddressRange(start + 8 * 4096, start + 12 * 4096) }, walker.ChangedRanges.ToArray());
         }
         finally
         {
@@ -130,11 +132,12 @@ public class ProcessRaceTests
         nint region = MapRegion(length);
         try
         {
-            using PageWalker walker = PageWalker.Open(Environment.ProcessId, new PageSelection(null, (ulong)region, pages));
+            using IProcessSource self = LiveProcessTests.Open(Environment.ProcessId);
+            using PageWalker walker = PageWalker.Open(self, new PageSelection(null, (ulong)region, pages));
             var words = walker.Chunks().SelectMany(c => c.Words.ToArray()).ToList();
             Assert.Equal(pages, words.Count);
-            Assert.True(new Decoding.PagemapWord(words[0]).Present);
-            Assert.False(new Decoding.PagemapWord(words[1]).Present);
+            Assert.True(new PagemapWord(words[0]).Present);
+            Assert.False(new PagemapWord(words[1]).Present);
             Assert.Empty(walker.ChangedRanges);
         }
         finally

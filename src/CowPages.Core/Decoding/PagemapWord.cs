@@ -46,11 +46,23 @@ public readonly struct PagemapWord
     /// <summary>The frame number of a present page; 0 otherwise, and 0 for callers without CAP_SYS_ADMIN (4.2+).</summary>
     public ulong Pfn => Present ? Raw & FrameMask : 0;
 
+    /// <summary>
+    /// A present page whose frame number reads 0: the kernel hid the PFN from this reader (no CAP_SYS_ADMIN in the
+    /// initial user namespace, 4.2+). PFN 0 itself is never a user page, so this is the one test for hidden frames.
+    /// </summary>
+    public bool FrameHidden => Present && (Raw & FrameMask) == 0;
+
     /// <summary>The swap area index of a swapped page; 0 otherwise, and 0 for unprivileged callers.</summary>
     public uint SwapType => Swapped && !Present ? (uint)(Raw & ((1UL << SwapTypeBits) - 1)) : 0;
 
     /// <summary>The page's slot in its swap area; 0 otherwise, and 0 for unprivileged callers.</summary>
     public ulong SwapOffset => Swapped && !Present ? (Raw & FrameMask) >> SwapTypeBits : 0;
+
+    /// <summary>
+    /// Swapped out (or migrating): PM_SWAP without a page. A guard marker sets the swap bit but holds no page, so it is
+    /// not a swapped page.
+    /// </summary>
+    public bool SwappedOut => Swapped && !Present && !Guard;
 
     /// <summary>True when the word describes neither a present nor a swapped page: a hole or an untouched page.</summary>
     public bool Empty => !Present && !Swapped;

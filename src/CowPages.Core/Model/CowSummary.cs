@@ -1,5 +1,3 @@
-using CowPages.Analysis;
-
 namespace CowPages;
 
 /// <summary>
@@ -8,27 +6,12 @@ namespace CowPages;
 /// </summary>
 public sealed class CowSummary
 {
-    private const ulong PageSize = Reading.PagemapReader.PageSize;
-
-    public CowSummary(int processId, string name, int parentId, string? mapping, in CowCounters pages, ulong? pssOverride, ulong? largeFolioOverride, CowMethod method)
+    internal CowSummary(int processId, string name, int parentId, string? mapping, CowMethod method)
     {
         ProcessId = processId;
         Name = name;
         ParentId = parentId;
         Mapping = mapping;
-        Rss = pages.Rss * PageSize;
-        Pss = pssOverride ?? pages.PssFixed >> CowCounters.PssShift;
-        Uss = pages.Uss * PageSize;
-        Swap = pages.Swap * PageSize;
-        Anonymous = pages.Anonymous * PageSize;
-        File = pages.File * PageSize;
-        Shmem = pages.Shmem * PageSize;
-        CowShared = pages.CowShared * PageSize;
-        CowPrivate = pages.CowPrivate * PageSize;
-        FileCopies = pages.FileCopies * PageSize;
-        Ksm = pages.Ksm * PageSize;
-        Zero = pages.Zero * PageSize;
-        LargeFolio = largeFolioOverride ?? pages.LargeFolio * PageSize;
         Method = method;
     }
 
@@ -43,42 +26,42 @@ public sealed class CowSummary
     public string? Mapping { get; }
 
     /// <summary>Resident bytes, as smaps counts them (the zero page left out).</summary>
-    public ulong Rss { get; }
+    public ulong Rss { get; internal set; }
 
     /// <summary>Proportional set size: each page divided by the number of its mappers.</summary>
-    public ulong Pss { get; }
+    public ulong Pss { get; internal set; }
 
     /// <summary>Unique set size: pages mapped once (smaps' Private_Clean + Private_Dirty).</summary>
-    public ulong Uss { get; }
+    public ulong Uss { get; internal set; }
 
-    public ulong Swap { get; }
+    public ulong Swap { get; internal set; }
 
     /// <summary>Anonymous pages, including copies of file pages and KSM pages: CowShared + CowPrivate + Ksm.</summary>
-    public ulong Anonymous { get; }
+    public ulong Anonymous { get; internal set; }
 
     /// <summary>Page-cache pages of regular files.</summary>
-    public ulong File { get; }
+    public ulong File { get; internal set; }
 
     /// <summary>shmem pages: shared anonymous memory, tmpfs, memfd, SysV shared memory.</summary>
-    public ulong Shmem { get; }
+    public ulong Shmem { get; internal set; }
 
     /// <summary>Anonymous pages still mapped more than once: copy-on-write not yet broken. Not KSM or zero pages.</summary>
-    public ulong CowShared { get; }
+    public ulong CowShared { get; internal set; }
 
     /// <summary>Anonymous pages mapped once: copied, or allocated since the fork.</summary>
-    public ulong CowPrivate { get; }
+    public ulong CowPrivate { get; internal set; }
 
     /// <summary>The part of CowShared + CowPrivate that lies in private file mappings: copies of file pages.</summary>
-    public ulong FileCopies { get; }
+    public ulong FileCopies { get; internal set; }
 
     /// <summary>Pages merged by kernel same-page merging.</summary>
-    public ulong Ksm { get; }
+    public ulong Ksm { get; internal set; }
 
     /// <summary>Mappings of the shared zero page; not part of Rss.</summary>
-    public ulong Zero { get; }
+    public ulong Zero { get; internal set; }
 
     /// <summary>Bytes in THPs or other large folios.</summary>
-    public ulong LargeFolio { get; }
+    public ulong LargeFolio { get; internal set; }
 
     public CowMethod Method { get; }
 }

@@ -1,22 +1,19 @@
-using CowPages.Analysis;
-
 namespace CowPages;
 
 /// <summary>One address range compared between a parent (reference) and a child (difference). Output of Compare-ForkPages.</summary>
 public sealed class ForkComparison
 {
-    private const ulong PageSize = Reading.PagemapReader.PageSize;
-
-    public ForkComparison(int referenceId, int differenceId, ForkSegment segment, ForkStateCounts counts, CowMethod method)
+    internal ForkComparison(int referenceId, int differenceId, MemoryMapping mapping, ulong start, ulong end,
+        ForkMappingSide mappedIn, in ForkStateCounts counts, CowMethod method)
     {
         ReferenceId = referenceId;
         DifferenceId = differenceId;
-        Mapping = segment.Mapping.Name;
-        Start = segment.Start;
-        End = segment.End;
-        Permissions = segment.Mapping.Permissions;
-        MappedIn = segment.Side;
-        Pages = segment.Pages;
+        Mapping = mapping.Name;
+        Start = start;
+        End = end;
+        Permissions = mapping.Permissions;
+        MappedIn = mappedIn;
+        Pages = PageGeometry.PageOf(end - start);
         Shared = counts.Shared;
         Copied = counts.Copied;
         Zero = counts.Zero;
@@ -58,9 +55,9 @@ public sealed class ForkComparison
 
     public ulong NotPresent { get; }
 
-    public ulong CopiedBytes => Copied * PageSize;
+    public ulong CopiedBytes => PageGeometry.Bytes(Copied);
 
-    public ulong SharedBytes => Shared * PageSize;
+    public ulong SharedBytes => PageGeometry.Bytes(Shared);
 
     public CowMethod Method { get; }
 }

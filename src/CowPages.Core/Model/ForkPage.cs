@@ -1,20 +1,22 @@
+using CowPages.Decoding;
+
 namespace CowPages;
 
 /// <summary>One virtual page compared between two processes. Output of Compare-ForkPages -PerPage.</summary>
 public sealed class ForkPage
 {
-    public ForkPage(int referenceId, int differenceId, ulong address, string mapping, ForkPageState state,
-        ulong? referencePfn, ulong? differencePfn, ulong referenceRaw, ulong differenceRaw)
+    internal ForkPage(int referenceId, int differenceId, ulong address, string mapping, ForkPageState state,
+        PagemapWord reference, PagemapWord difference, bool framesVisible)
     {
         ReferenceId = referenceId;
         DifferenceId = differenceId;
         Address = address;
         Mapping = mapping;
         State = state;
-        ReferencePfn = referencePfn;
-        DifferencePfn = differencePfn;
-        ReferenceRaw = referenceRaw;
-        DifferenceRaw = differenceRaw;
+        ReferencePfn = framesVisible && reference.Present ? reference.Pfn : null;
+        DifferencePfn = framesVisible && difference.Present ? difference.Pfn : null;
+        ReferenceRaw = reference.Raw;
+        DifferenceRaw = difference.Raw;
     }
 
     public int ReferenceId { get; }

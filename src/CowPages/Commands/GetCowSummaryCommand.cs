@@ -1,5 +1,6 @@
+using System.Collections.Generic;
 using System.Management.Automation;
-using CowPages.Analysis;
+using CowPages.Summary;
 
 namespace CowPages.Commands;
 
@@ -7,10 +8,7 @@ namespace CowPages.Commands;
 [OutputType(typeof(CowSummary))]
 public sealed class GetCowSummaryCommand : ProcessTargetCmdlet
 {
-    private const int ProgressId = 0x43500004;
-
     private CowSummarizer? _summarizer;
-    private bool _warnedApproximate;
 
     [Parameter]
     public SwitchParameter ByMapping { get; set; }
@@ -19,14 +17,13 @@ public sealed class GetCowSummaryCommand : ProcessTargetCmdlet
     [Parameter]
     public CowMethod Method { get; set; }
 
+    protected override int ProgressId => 0x43500004;
+
     protected override void BeginProcessing()
     {
-        bool chosen = MyInvocation.BoundParameters.ContainsKey(nameof(Method));
-        // Asking for ExclusiveBit is asking for its approximations: no need to warn about them.
-        _warnedApproximate = chosen && Method == CowMethod.ExclusiveBit;
         try
         {
-            _summarizer = CowSummarizer.Create(chosen ? Method : null);
+            _summarizer = CowSummarizer.Create(Source, MyInvocation.BoundParameters.ContainsKey(nameof(Method)) ? Method : null);
         }
         catch (ProcfsException e)
         {
@@ -34,30 +31,10 @@ public sealed class GetCowSummaryCommand : ProcessTargetCmdlet
         }
     }
 
-    protected override void ProcessTarget(int processId)
-    {
-        var progress = new ProgressReporter(this, ProgressId, $"Summarising /proc/{processId}/pagemap");
-        try
-        {
-            foreach (CowSummary summary in _summarizer!.Summarize(processId, ByMapping, CancelToken,
-                (done, total) => progress.Report(done, total, $"{done} of {total} pages")))
-            {
-                if (summary.Method == CowMethod.ExclusiveBit && !_warnedApproximate)
-                {
-                    _warnedApproximate = true;
-                    WriteWarning("Without CAP_SYS_ADMIN the kpage* files are closed, so CowShared and CowPrivate come from the pagemap's " +
-                        "exclusive bit (Method ExclusiveBit), Pss and LargeFolio from the kernel's smaps, and KSM and zero pages " +
-                        "cannot be recognised. Run as root for exact results.");
-                }
-                WriteObject(summary);
-            }
-            WarnChangedRanges(processId, _summarizer.LastChangedRanges);
-        }
-        finally
-        {
-            progress.Complete();
-        }
-    }
+    protected override string Activity(int processId) => $"Summarising /proc/{processId}/pagemap";
+
+    protected override IEnumerable<object> ProcessTarget(int processId) =>
+        _summarizer!.Summarize(processId, ByMapping, Observer, CancelToken);
 
     protected override void ReleaseResources() => _summarizer?.Dispose();
 }

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using CowPages.Reading;
+using CowPages.Flags;
+using CowPages.Reporting;
 
 namespace CowPages.Commands;
 
@@ -10,15 +11,15 @@ namespace CowPages.Commands;
 public sealed class GetPageFlagsCommand : CowPagesCmdlet
 {
     private const string PfnSet = "Pfn";
-    private const int ProgressId = 0x43500002;
 
-    /// <summary>Pipeline input is looked up in batches of this many frames, sorted and coalesced.</summary>
-    private const int BatchSize = 8192;
+    /// <summary>
+    /// Pipeline input is looked up in batches of this many frames, sorted and coalesced: a batch as large as a walk's
+    /// chunk lets the frames of neighbouring pages share reads, as they do in Get-CowSummary.
+    /// </summary>
+    private const int BatchSize = 128 * 1024;
 
-    private readonly List<(ulong Pfn, int? ProcessId, ulong? Address)> _pending = new(BatchSize);
-    private readonly ulong[] _batchPfns = new ulong[BatchSize];
-    private readonly FrameInfo[] _batchInfo = new FrameInfo[BatchSize];
-    private FrameReader? _reader;
+    private readonly List<FrameRequest> _pending = new(BatchSize);
+    private FrameQuery? _query;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PfnSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowNull]
@@ -34,11 +35,13 @@ public sealed class GetPageFlagsCommand : CowPagesCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public ulong? Address { get; set; }
 
+    protected override int ProgressId => 0x43500002;
+
     protected override void BeginProcessing()
     {
         try
         {
-            _reader = FrameReader.Open(FrameFields.All);
+            _query = FrameQuery.Open(Source);
         }
         catch (ProcfsException e)
         {
@@ -62,7 +65,7 @@ public sealed class GetPageFlagsCommand : CowPagesCmdlet
         }
         foreach (ulong pfn in Pfn)
         {
-            _pending.Add((pfn, ProcessId, Address));
+            _pending.Add(new FrameRequest(pfn, ProcessId, Address));
             if (_pending.Count == BatchSize)
             {
                 Flush();
@@ -78,71 +81,50 @@ public sealed class GetPageFlagsCommand : CowPagesCmdlet
         {
             return;
         }
-        int n = _pending.Count;
-        for (int i = 0; i < n; i++)
-        {
-            _batchPfns[i] = _pending[i].Pfn;
-        }
-        _reader!.Lookup(_batchPfns.AsSpan(0, n), _batchInfo.AsSpan(0, n));
-        for (int i = 0; i < n; i++)
-        {
-            (ulong pfn, int? processId, ulong? address) = _pending[i];
-            if (_batchInfo[i].Found)
-            {
-                WriteObject(ToFrame(pfn, _batchInfo[i], processId, address));
-            }
-            else
-            {
-                WriteError(ErrorHelper.PfnNotFound(pfn));
-            }
-        }
+        Write(_query!.Lookup(_pending));
         _pending.Clear();
     }
 
     private void ScanRange(ulong first)
     {
-        if (Count == 0 || Count > ulong.MaxValue - first)
-        {
-            WriteError(ErrorHelper.InvalidRange(new ArgumentOutOfRangeException(nameof(Count), Count,
-                $"-Count must be at least 1 and must not run past PFN 0x{ulong.MaxValue:x} from 0x{first:x}."), first));
-            return;
-        }
-        var progress = new ProgressReporter(this, ProgressId, "Reading /proc/kpageflags");
+        IEnumerable<FrameResult> frames;
         try
         {
-            ulong done = 0;
-            while (done < Count)
-            {
-                CancelToken.ThrowIfCancellationRequested();
-                int want = (int)Math.Min((ulong)_batchInfo.Length, Count - done);
-                int got = _reader!.ReadRange(first + done, _batchInfo.AsSpan(0, want));
-                if (got == 0 && done == 0)
-                {
-                    WriteError(ErrorHelper.PfnNotFound(first));
-                }
-                for (int i = 0; i < got; i++)
-                {
-                    WriteObject(ToFrame(first + done + (ulong)i, _batchInfo[i], ProcessId, null));
-                }
-                done += (ulong)got;
-                if (got < want)
-                {
-                    break;
-                }
-                progress.Report(done, Count, $"PFN 0x{first + done:x}");
-            }
+            frames = _query!.Range(first, Count, ProcessId, Observer, CancelToken);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            WriteError(ErrorHelper.InvalidRange(e, first));
+            return;
+        }
+        Observer.Start($"Reading {_query.FlagsPath}");
+        try
+        {
+            Write(frames);
         }
         catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
         {
         }
         finally
         {
-            progress.Complete();
+            Observer.Complete();
         }
     }
 
-    private PageFrame ToFrame(ulong pfn, FrameInfo info, int? processId, ulong? address) =>
-        new(pfn, info.PageFlags, info.MapCount, _reader!.HasCgroup ? info.CgroupInode : null, processId, address);
+    private void Write(IEnumerable<FrameResult> results)
+    {
+        foreach (FrameResult result in results)
+        {
+            if (result.Frame is PageFrame frame)
+            {
+                WriteObject(frame);
+            }
+            else
+            {
+                WriteError(ErrorHelper.PfnNotFound(result.Pfn, _query!.FlagsPath));
+            }
+        }
+    }
 
-    protected override void ReleaseResources() => _reader?.Dispose();
+    protected override void ReleaseResources() => _query?.Dispose();
 }

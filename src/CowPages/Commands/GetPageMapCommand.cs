@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
-using CowPages.Analysis;
-using CowPages.Reading;
+using CowPages.Frames;
+using CowPages.Sources;
+using CowPages.Walk;
 
 namespace CowPages.Commands;
 
@@ -9,10 +11,6 @@ namespace CowPages.Commands;
 [OutputType(typeof(PageMapEntry))]
 public sealed class GetPageMapCommand : ProcessTargetCmdlet
 {
-    private const int ProgressId = 0x43500001;
-
-    private bool _warnedHiddenFrames;
-
     [Parameter]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(MappingNameCompleter))]
@@ -27,53 +25,36 @@ public sealed class GetPageMapCommand : ProcessTargetCmdlet
     [Parameter]
     public SwitchParameter Present { get; set; }
 
-    protected override void ProcessTarget(int processId)
+    /// <summary>Adds each present page's frame flags and map count, read in the same pass (root).</summary>
+    [Parameter]
+    public SwitchParameter IncludeFrame { get; set; }
+
+    private FrameReader? _frames;
+
+    protected override int ProgressId => 0x43500001;
+
+    protected override void BeginProcessing()
     {
-        if (CreateSelection(Mapping, nameof(Address), Address, nameof(Count), Count, processId) is not PageSelection selection)
+        if (!IncludeFrame)
         {
             return;
         }
-
-        using PageWalker walker = PageWalker.Open(processId, selection);
-        bool framesVisible = Privilege.HasSysAdmin;
-        var progress = new ProgressReporter(this, ProgressId, $"Reading /proc/{processId}/pagemap");
         try
         {
-            // With -Present the empty parts of the address space can be skipped without reading their words.
-            foreach (PagemapChunk chunk in walker.Chunks(CancelToken, skipEmpty: Present))
-            {
-                progress.Report(walker.PagesDone, walker.TotalPages, $"Mapping {chunk.MappingIndex + 1} of {walker.Ranges.Count}: {chunk.Mapping.Name}");
-                for (int i = 0; i < chunk.Count; i++)
-                {
-                    Decoding.PagemapWord word = chunk[i];
-                    if (Present && !word.Present)
-                    {
-                        continue;
-                    }
-                    if (framesVisible && word.Present && word.Pfn == 0)
-                    {
-                        // CAP_SYS_ADMIN outside the initial user namespace: the kernel still zeroes PFNs.
-                        framesVisible = false;
-                    }
-                    if (!framesVisible && !_warnedHiddenFrames)
-                    {
-                        WarnHiddenFrames(walker);
-                    }
-                    WriteObject(new PageMapEntry(processId, chunk.AddressOf(i), word, chunk.Mapping, framesVisible));
-                }
-            }
-            WarnChangedRanges(processId, walker.ChangedRanges);
+            _frames = FrameReader.Open(Source, FrameFields.Flags | FrameFields.MapCount);
         }
-        finally
+        catch (ProcfsException e)
         {
-            progress.Complete();
+            ThrowTerminatingError(ErrorHelper.FromProcfs(e, e.Path));
         }
     }
 
-    private void WarnHiddenFrames(PageWalker walker)
-    {
-        _warnedHiddenFrames = true;
-        WriteWarning($"The kernel hides PFNs and swap offsets in /proc/{walker.ProcessId}/pagemap from callers without " +
-            "CAP_SYS_ADMIN, so Pfn, SwapType and SwapOffset are null. The other bits are exact. Run as root to see frames.");
-    }
+    protected override void ReleaseResources() => _frames?.Dispose();
+
+    protected override string Activity(int processId) => $"Reading /proc/{processId}/pagemap";
+
+    protected override IEnumerable<object> ProcessTarget(int processId) =>
+        CreateSelection(Mapping, nameof(Address), Address, nameof(Count), Count, processId) is PageSelection selection
+            ? PageMapQuery.Entries(Source, processId, selection, Present, Observer, CancelToken, _frames)
+            : Array.Empty<object>();
 }

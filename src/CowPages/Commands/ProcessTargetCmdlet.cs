@@ -1,13 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 
 namespace CowPages.Commands;
 
 /// <summary>
 /// The process-identity parameters shared by the per-process cmdlets: <c>-Id</c> (aliases PID, ProcessId,
-/// bound by property name) or <c>-InputObject</c> (Process objects). Each PID is handled on its own: a failure
-/// is a non-terminating error naming the PID, and the remaining PIDs go on.
+/// bound by value and by property name) or <c>-InputObject</c> (Process objects).
 /// </summary>
 public abstract class ProcessTargetCmdlet : CowPagesCmdlet
 {
@@ -24,47 +25,13 @@ public abstract class ProcessTargetCmdlet : CowPagesCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == InputObjectSet)
-        {
-            foreach (Process process in InputObject)
-            {
-                ProcessOne(process.Id);
-            }
-        }
-        else
-        {
-            foreach (int id in Id)
-            {
-                ProcessOne(id);
-            }
-        }
+        IEnumerable<int> processIds = ParameterSetName == InputObjectSet ? InputObject.Select(p => p.Id) : Id;
+        ForEachProcess(processIds, Activity, ProcessTarget);
     }
 
-    /// <summary>Does the cmdlet's work for one process. Throw ProcfsException for per-process failures.</summary>
-    protected abstract void ProcessTarget(int processId);
+    /// <summary>The progress activity for one process, such as "Reading /proc/42/pagemap".</summary>
+    protected abstract string Activity(int processId);
 
-    private void ProcessOne(int processId)
-    {
-        if (CancelToken.IsCancellationRequested)
-        {
-            return;
-        }
-        if (processId <= 0)
-        {
-            WriteError(ErrorHelper.InvalidProcessId(processId));
-            return;
-        }
-        try
-        {
-            ProcessTarget(processId);
-        }
-        catch (ProcfsException e)
-        {
-            WriteProcfsError(e, processId);
-        }
-        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
-        {
-            // Ctrl+C: PowerShell stops the pipeline itself once this returns.
-        }
-    }
+    /// <summary>What the cmdlet writes for one process, as the core yields it.</summary>
+    protected abstract IEnumerable<object> ProcessTarget(int processId);
 }
