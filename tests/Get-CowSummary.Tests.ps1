@@ -54,7 +54,6 @@ Describe 'Get-CowSummary on a live process family' -Tag Kernel {
     }
 
     It 'agrees with a page-by-page walk of pagemap, kpageflags and kpagecount that knows this kernel''s KSM flag' {
-        Skip-KnownBug KsmFlag -When $KernelFacts.KsmFlagBogus
         foreach ($id in $family.Parent, $family.Child, $family.Grandchild) {
             $walk = Measure-AnonymousFrames $id
             $summary = Get-CowSummary -Id $id
@@ -83,7 +82,6 @@ Describe 'Get-CowSummary on a live process family' -Tag Kernel {
         @{ Role = 'Grandchild'; Copies = 3; Shared = 3; Cache = 1 }
     ) {
         # The copies are anonymous pages: the bogus KSM flag moves them from FileCopies to Ksm.
-        Skip-KnownBug KsmFlag -When $KernelFacts.KsmFlagBogus
         $row = Get-CowSummary -Id $family.$Role -ByMapping | Where-Object Mapping -like '*pagefamily.dat'
         $row.FileCopies | Should -Be ($Copies * 4096)
         $row.CowShared | Should -Be ($Shared * 4096)
@@ -172,7 +170,6 @@ Describe 'Get-CowSummary against the kernel''s own accounting' -Tag Kernel {
 
 Describe 'Get-CowSummary -Method' {
     It 'summarises <_> by the exclusive bit when root asks, without a warning, with the same totals as by PFN' -ForEach 'Parent', 'Child', 'Grandchild' -Tag Kernel {
-        Skip-KnownBug ExclusiveBitZeroPage -When $KernelFacts.ZeroPage
         $id = $family.$_
         $exact = Get-CowSummary -Id $id -Method Pfn
         $fast = Get-CowSummary -Id $id -Method ExclusiveBit -WarningVariable warned
@@ -193,7 +190,6 @@ Describe 'Get-CowSummary -Method' {
     }
 
     It 'splits the child''s anonymous memory by the exclusive bit as the pagemap shows it, zero pages apart' -Tag Kernel {
-        Skip-KnownBug ExclusiveBitZeroPage -When $KernelFacts.ZeroPage
         $present = Get-PageMap -Id $family.Child -Present | Where-Object { -not $_.FileOrSharedAnon }
         $anonymous = @($present | Where-Object { -not $KernelFacts.ZeroPfn -or $_.Pfn -ne $KernelFacts.ZeroPfn })
         $fast = Get-CowSummary -Id $family.Child -Method ExclusiveBit
@@ -202,7 +198,6 @@ Describe 'Get-CowSummary -Method' {
     }
 
     It 'gives <_> the Rss, Anonymous and Swap of smaps_rollup by the exclusive bit' -ForEach 'Parent', 'Child', 'Grandchild' -Tag Kernel {
-        Skip-KnownBug ExclusiveBitZeroPage -When $KernelFacts.ZeroPage
         $id = $family.$_
         $fast = Get-CowSummary -Id $id -Method ExclusiveBit
         $kernel = Read-SmapsRollup $id

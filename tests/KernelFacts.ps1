@@ -30,19 +30,3 @@ function Get-KernelFacts {
     $script:KernelFactsCache
 }
 
-# Product bugs the matrix found on some kernels (issue 10). A test that fails only because of one of them keeps its
-# assertion and is skipped, with this reason, on the kernels where the bug shows; re-enable when the core's fix lands.
-# COWPAGES_RUN_KNOWN_BUGS=1 runs those tests anyway, to see whether a bug still shows.
-$script:KnownBug = @{
-    KsmFlag              = 'known product bug (issue 10): this kernel''s /proc/kpageflags sets KPF_KSM on every anonymous page, and the core still trusts it, so Get-CowSummary reports all anonymous memory as Ksm'
-    ExclusiveBitZeroPage = 'known product bug (issue 10): Get-CowSummary -Method ExclusiveBit counts zero-page PTEs as anonymous memory (Rss and Anonymous above smaps_rollup)'
-    ExclusiveBitZeroFork = 'known product bug (issue 10): Compare-ForkPages by the exclusive bit does not report zero-page PTEs as Zero, although PAGEMAP_SCAN''s PAGE_IS_PFNZERO shows them'
-}
-
-function Skip-KnownBug {
-    # Called inside an It: skips it with the bug's reason when -When holds (the bug shows on this kernel).
-    param([Parameter(Mandatory)][ValidateScript({ $KnownBug.ContainsKey($_) })][string]$Bug, [bool]$When = $true)
-    if ($When -and $env:COWPAGES_RUN_KNOWN_BUGS -ne '1') {
-        Set-ItResult -Skipped -Because $KnownBug[$Bug]
-    }
-}

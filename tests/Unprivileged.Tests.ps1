@@ -95,7 +95,6 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
             $Shared += $Zero
             $Zero = 0
         }
-        Skip-KnownBug ExclusiveBitZeroFork -When ($Zero -gt 0)
         $row.Zero | Should -Be $Zero
         $row.Shared | Should -Be $Shared
         $row.Copied | Should -Be $Copied
@@ -117,7 +116,6 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
     }
 
     It 'summarises <_> by the exclusive bit, with Rss, Pss, Anonymous and Swap equal to the kernel''s' -ForEach 'Parent', 'Child', 'Grandchild' {
-        Skip-KnownBug ExclusiveBitZeroPage -When $KernelFacts.ZeroPage
         $row = $report.Summaries | Where-Object Role -eq $_
         $row.Method | Should -Be 'ExclusiveBit'
         $row.Rss | Should -Be $row.KernelRss
@@ -175,7 +173,6 @@ Describe 'CowPages as root without CAP_SYS_ADMIN' {
     }
 
     It 'falls back to the exclusive bit for comparisons and summaries' {
-        Skip-KnownBug ExclusiveBitZeroPage -When $KernelFacts.ZeroPage
         $capReport.Forks | ForEach-Object { $_.Method | Should -Be 'ExclusiveBit' }
         $capReport.Summaries | ForEach-Object {
             $_.Method | Should -Be 'ExclusiveBit'

@@ -19,14 +19,11 @@ function Write-GuestScript {
     $pwsh = Join-Path $PSHOME 'pwsh.dll'
     $command = @($dotnet, $pwsh, '-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList | ForEach-Object { ConvertTo-ShellWord $_ }
     $run = ConvertTo-ShellWord $RunDirectory
-    # Handed on from the host: COWPAGES_RUN_KNOWN_BUGS=1 runs the tests that known product bugs skip.
-    $passOn = if ($env:COWPAGES_RUN_KNOWN_BUGS) { "export COWPAGES_RUN_KNOWN_BUGS=$(ConvertTo-ShellWord $env:COWPAGES_RUN_KNOWN_BUGS)" } else { '' }
     @"
 # Written by tools/KernelMatrix.ps1 for one boot; run by tools/kernel/init inside the host's root.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/run/cowpages-home TMPDIR=$run/tmp
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off
-$passOn
 mkdir -p "`$HOME" "`$TMPDIR"
 cd $(ConvertTo-ShellWord $script:RepoRoot)
 echo "guest.sh started at `$(cat /proc/uptime | cut -d' ' -f1) s of uptime" > $run/timing
