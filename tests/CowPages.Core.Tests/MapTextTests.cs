@@ -21,14 +21,28 @@ public class MapTextTests
         return builder.Build(CowMethod.Pfn);
     }
 
-    [Fact]
-    public void TheLegendComesFirstAndNamesEveryState()
+    [Theory]
+    [InlineData(64)]
+    [InlineData(200)]
+    public void TheLegendNamesEveryStateWithinTheWidth(int width)
     {
-        List<string> legend = MapText.Legend(MapTextStyle.Plain).ToList();
-        Assert.StartsWith("Legend:", legend[0]);
-        Assert.All(MapPalette.States, s => Assert.Contains(s.Name, legend[0]));
-        Assert.Contains("= Shared", legend[0]);
-        Assert.Contains("+ partly copied", legend[0]);
+        List<string> legend = MapText.Legend(MapTextStyle.Plain, width).ToList();
+        Assert.StartsWith("Legend:  = Shared  0 Zero  # Copied", legend[0]);
+        string all = string.Join("\n", legend);
+        Assert.All(MapPalette.States, s => Assert.Contains(s.Name, all));
+        Assert.Contains("+ partly copied", all);
+        Assert.All(legend, line => Assert.True(line.Length <= width, line));
+        Assert.Equal(width >= 200 ? 2 : 6, legend.Count);
+    }
+
+    [Fact]
+    public void TheColouredLegendWrapsByWhatShowsNotByTheSequences()
+    {
+        MapTextStyle style = MapTextStyle.Colour(name => $"\u001b[{name}]", name => $"\u001b[bg{name}]", "\u001b[0m");
+        List<string> plain = MapText.Legend(MapTextStyle.Plain, 100).ToList();
+        List<string> coloured = MapText.Legend(style, 100).ToList();
+        Assert.Equal(plain.Count, coloured.Count);
+        Assert.Contains("\u001b[Green]█\u001b[0m Shared", coloured[0]);
     }
 
     [Theory]
@@ -70,5 +84,9 @@ public class MapTextTests
     [InlineData(2097152UL, "2 MiB")]
     [InlineData(1610612736UL, "1.5 GiB")]
     [InlineData(8589934592UL, "8 GiB")]
+    [InlineData(2093056UL, "2044 KiB")]
+    [InlineData(3670016UL, "3.5 MiB")]
+    [InlineData(16596992UL, "15.8 MiB")]
+    [InlineData(1000UL, "1000 B")]
     public void BytesReadAsBinaryUnits(ulong bytes, string text) => Assert.Equal(text, MapText.Bytes(bytes));
 }

@@ -24,20 +24,50 @@ public static class MapText
     /// <summary>How many cells a row of a map <paramref name="width"/> characters wide holds.</summary>
     public static int CellsPerRow(int width) => Math.Max(MinimumWidth, width) - Columns - NameWidth(width);
 
-    /// <summary>The legend, for the top of the output.</summary>
-    public static IEnumerable<string> Legend(MapTextStyle style)
+    /// <summary>The legend, for the top of the output, wrapped at <paramref name="width"/> characters.</summary>
+    public static IEnumerable<string> Legend(MapTextStyle style, int width)
     {
-        var line = new StringBuilder("Legend:");
+        var entries = new List<(int Visible, string Text)>();
         foreach (MapStateStyle state in MapPalette.States)
         {
-            line.Append("  ").Append(state.State == MapState.NotCompared ? "(blank)" : style.Sample(state.State)).Append(' ').Append(state.Name);
+            string sample = state.State == MapState.NotCompared ? "(blank)" : style.Sample(state.State);
+            int sampleWidth = state.State == MapState.NotCompared ? 7 : 1;
+            entries.Add((sampleWidth + 1 + state.Name.Length, sample + " " + state.Name));
             if (state.State == MapState.Copied)
             {
-                line.Append("  ").Append(style.PartlyCopiedSample()).Append(" partly copied (at least one page)");
+                const string partly = " partly copied (at least one page)";
+                entries.Add(((style.Coloured ? 3 : 1) + partly.Length, style.PartlyCopiedSample() + partly));
             }
         }
+        foreach (string line in Wrap("Legend:", entries, width))
+        {
+            yield return line;
+        }
+        string[] words = "Rows: start address, cells, copied bytes, shared bytes, mapping; the scale is on the last line.".Split(' ');
+        foreach (string line in Wrap(words[0], words.Skip(1).Select(w => (w.Length, w)).ToList(), width, "  ", " "))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Joins entries after a first word, starting a new indented line where the next would run past the width.</summary>
+    private static IEnumerable<string> Wrap(string first, List<(int Visible, string Text)> entries, int width, string indent = "        ", string gap = "  ")
+    {
+        var line = new StringBuilder(first);
+        int visible = first.Length;
+        foreach ((int length, string text) in entries)
+        {
+            if (visible + gap.Length + length > width && visible > indent.Length)
+            {
+                yield return line.ToString();
+                line.Clear().Append(indent).Append(text);
+                visible = indent.Length + length;
+                continue;
+            }
+            line.Append(gap).Append(text);
+            visible += gap.Length + length;
+        }
         yield return line.ToString();
-        yield return "Each row: start address, cells (the last line gives the scale), copied and shared bytes, mapping.";
     }
 
     /// <summary>One map's lines, <paramref name="width"/> characters wide at most (the total line may run longer).</summary>
@@ -69,25 +99,35 @@ public static class MapText
         string unplaced = map.Ranges.Any(r => !r.Placed) ? "; * pages spread evenly: where they lie could not be read" : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"Total: {Bytes(PageGeometry.Bytes(totals.Copied))} copied, {Bytes(PageGeometry.Bytes(totals.Shared))} shared, " +
-            $"{totals.Total:N0} pages compared in {map.Ranges.Count} ranges; 1 cell = {Bytes(map.CellBytes)}{unplaced}");
+            $"{totals.Total:N0} pages compared in {map.Ranges.Count} {(map.Ranges.Count == 1 ? "range" : "ranges")}; 1 cell = {Bytes(map.CellBytes)}{unplaced}");
     }
 
-    /// <summary>Bytes in the largest binary unit that keeps one digit before the point: 0, 48 KiB, 2 MiB, 1.5 GiB.</summary>
+    /// <summary>
+    /// Bytes in a binary unit, exactly where four digits and one decimal can: 48 KiB, 2044 KiB, 3.5 MiB, 8 GiB.
+    /// Otherwise rounded to one decimal in the largest unit (15.8 MiB), so a figure never looks rounder than it is.
+    /// </summary>
     public static string Bytes(ulong bytes)
     {
         if (bytes == 0)
         {
             return "0";
         }
-        string[] units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-        int unit = 0;
-        double value = bytes;
-        while (value >= 1024 && unit < units.Length - 1)
+        string[] units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+        int largest = 0;
+        while (largest < units.Length - 1 && bytes >> (10 * (largest + 1)) > 0)
         {
-            value /= 1024;
-            unit++;
+            largest++;
         }
-        return value.ToString(value >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture) + " " + units[unit];
+        for (int unit = largest; unit >= 0; unit--)
+        {
+            decimal value = (decimal)bytes / (1UL << (10 * unit));
+            if (value * 10 == decimal.Truncate(value * 10) && value < 10000)
+            {
+                return value.ToString("0.#", CultureInfo.InvariantCulture) + " " + units[unit];
+            }
+        }
+        double rounded = (double)bytes / (1UL << (10 * largest));
+        return rounded.ToString(rounded >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture) + " " + units[largest];
     }
 
     private static string Row(MapRow row, int cells, int nameWidth, MapTextStyle style)

@@ -135,7 +135,7 @@ public sealed class HtmlReport
         w.Write($"<section class=\"comparison\" id=\"{id}\" data-difference=\"{map.DifferenceId}\" data-reference=\"{map.ReferenceId}\" " +
             $"data-copied-bytes=\"{copied}\" data-shared-bytes=\"{shared}\">\n");
         w.Write($"<h2>Process {map.DifferenceId} compared with {map.ReferenceId}</h2>\n");
-        w.Write($"<p class=\"totals\">{MapText.Bytes(copied)} copied and {MapText.Bytes(shared)} still shared, in {rows.Count} ranges" +
+        w.Write($"<p class=\"totals\">{MapText.Bytes(copied)} copied and {MapText.Bytes(shared)} still shared, in {rows.Count} {(rows.Count == 1 ? "range" : "ranges")}" +
             $"{(map.Method is CowMethod m ? $" (Method {m})" : "")}.</p>\n");
         if (map.Ranges.Any(r => !r.Placed))
         {

@@ -38,7 +38,7 @@ internal static class RangeTable
         }
         w.Write("</p>\n<table class=\"ranges\" id=\"" + id + "\">\n<thead><tr>");
         w.Write($"<th><label for=\"{id}-by-mapping\">Mapping</label></th><th>Perm</th><th><label for=\"{id}-by-address\">Start</label></th>");
-        w.Write($"<th><label for=\"{id}-by-pages\">Pages</label></th><th>Shared</th><th>Copied</th><th>Zero</th><th>RefOnly</th><th>DiffOnly</th>");
+        w.Write($"<th><label for=\"{id}-by-pages\">Pages</label></th><th>Shared</th><th>Copied</th><th>Zero</th><th>ReferenceOnly</th><th>DifferenceOnly</th>");
         w.Write($"<th>Swapped</th><th>NotPresent</th><th><label for=\"{id}-by-copied\">CopiedBytes</label></th>");
         w.Write($"<th><label for=\"{id}-by-shared\">SharedBytes</label></th><th>MappedIn</th></tr></thead>\n<tbody>\n");
         foreach (RangeRow r in byCopied)

@@ -49,12 +49,12 @@ svg .swatch-nc{stroke:#bbb;stroke-width:1}
 .sorter>input{position:absolute;opacity:0;width:1px;height:1px;pointer-events:none}
 .sorter p.sort{margin:0 0 4px;color:#555}
 .sorter p.sort label{cursor:pointer;text-decoration:underline;margin-left:8px}
-table.ranges{display:block;border-collapse:collapse;font:12px ui-monospace,"DejaVu Sans Mono",monospace;min-width:1180px}
+table.ranges{display:block;border-collapse:collapse;font:12px ui-monospace,"DejaVu Sans Mono",monospace;min-width:1280px}
 table.ranges thead,table.ranges tbody{display:flex;flex-direction:column}
-table.ranges tr{display:grid;grid-template-columns:minmax(14em,1fr) 3.5em 9.5em 6em 6em 6em 5em 5em 5em 5em 6em 7.5em 7.5em 5.5em;border-bottom:1px solid #eee}
+table.ranges tr{display:grid;grid-template-columns:minmax(16em,1fr) 3.5em 10em 6em 6em 6em 5em 8em 8em 6em 7.5em 8em 8em 6em;border-bottom:1px solid #eee}
 table.ranges th,table.ranges td{display:block;padding:2px 6px;text-align:right;overflow-wrap:anywhere}
 table.ranges th:first-child,table.ranges td:first-child{text-align:left}
-table.ranges th{font-weight:600;background:#f6f6f6}
+table.ranges th{font-weight:600;background:#f6f6f6;white-space:nowrap}
 table.ranges label{cursor:pointer;text-decoration:underline dotted}
 .sorter>.by-copied:checked~p .s-copied,.sorter>.by-address:checked~p .s-address,.sorter>.by-shared:checked~p .s-shared,.sorter>.by-mapping:checked~p .s-mapping,.sorter>.by-pages:checked~p .s-pages{font-weight:700;text-decoration:none}
 .sorter>.by-address:checked~table tbody tr{order:var(--address)}
