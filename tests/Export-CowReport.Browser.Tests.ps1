@@ -68,10 +68,6 @@ AfterAll {
 }
 
 Describe 'The report in headless chromium, with the page''s scripts switched off' {
-    BeforeEach {
-        $null = $skipReason
-    }
-
     It 'loads the file without an error, and fetches nothing but the file itself' {
         if ($skipReason) { Set-ItResult -Skipped -Because $skipReason; return }
         $requests = @($load.Events | Where-Object method -eq 'Network.requestWillBeSent' | ForEach-Object { $_.params.request.url })
