@@ -91,9 +91,21 @@ public sealed class ExportCowReportCommand : CowPagesCmdlet
         {
             ForEachProcess(DifferenceId, id => $"Mapping process {id} against its reference", id => MapProcess(report, id));
         }
-        foreach ((CowMap map, IReadOnlyList<ForkComparison>? comparisons) in _forks.Maps(Source, MapShape.Report, Observer, WriteWarning, CancelToken))
+        if (CancelToken.IsCancellationRequested)
         {
-            report.AddComparison(map, comparisons?.Select(RangeRow.From).ToList());
+            return;
+        }
+        try
+        {
+            foreach ((CowMap map, IReadOnlyList<ForkComparison>? comparisons) in _forks.Maps(Source, MapShape.Report, Observer, WriteWarning, CancelToken))
+            {
+                report.AddComparison(map, comparisons?.Select(RangeRow.From).ToList());
+            }
+        }
+        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+        {
+            // Ctrl+C: no report is written.
+            return;
         }
         report.AddSummaries(_summaries);
         report.AddSamples(_samples);
@@ -117,6 +129,7 @@ public sealed class ExportCowReportCommand : CowPagesCmdlet
         }
     }
 
+    /// <summary>Adds one process's comparison to the report; it writes nothing to the pipeline, ForEachProcess only reports its errors.</summary>
     private IEnumerable<object> MapProcess(HtmlReport report, int differenceId)
     {
         var selection = new PageSelection(MappingFilter.From(Mapping), null, null);

@@ -103,12 +103,19 @@ public sealed class ShowCowMapCommand : CowPagesCmdlet
         {
             foreach ((CowMap map, _) in _inputs.Maps(Source, Shape, Observer, WriteWarning, CancelToken))
             {
-                WriteLines(map);
+                foreach (object line in LinesOf(map))
+                {
+                    WriteObject(line);
+                }
             }
         }
         catch (ArgumentOutOfRangeException e)
         {
             WriteError(ErrorHelper.InvalidCellSize(e, CellSize));
+        }
+        catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+        {
+            // Ctrl+C: PowerShell stops the pipeline itself once this returns.
         }
     }
 
@@ -123,28 +130,25 @@ public sealed class ShowCowMapCommand : CowPagesCmdlet
         int? referenceId = MyInvocation.BoundParameters.ContainsKey(nameof(ReferenceId)) ? ReferenceId : null;
         try
         {
-            WriteLines(ForkMapAnalysis.Map(Source, differenceId, referenceId, selection, Shape, Observer, CancelToken));
+            return LinesOf(ForkMapAnalysis.Map(Source, differenceId, referenceId, selection, Shape, Observer, CancelToken));
         }
         catch (ArgumentOutOfRangeException e)
         {
             WriteError(ErrorHelper.InvalidCellSize(e, CellSize));
+            return Array.Empty<object>();
         }
-        return Array.Empty<object>();
     }
 
-    private void WriteLines(CowMap map)
+    /// <summary>A map's lines, after the legend if no map has been drawn yet: the legend comes once, first.</summary>
+    private List<object> LinesOf(CowMap map)
     {
+        var lines = new List<object>();
         if (!_legendWritten)
         {
-            foreach (string line in MapText.Legend(_style, _width))
-            {
-                WriteObject(line);
-            }
+            lines.AddRange(MapText.Legend(_style, _width));
             _legendWritten = true;
         }
-        foreach (string line in MapText.Lines(map, _width, _style))
-        {
-            WriteObject(line);
-        }
+        lines.AddRange(MapText.Lines(map, _width, _style));
+        return lines;
     }
 }
