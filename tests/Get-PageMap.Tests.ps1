@@ -70,6 +70,44 @@ Describe 'Get-PageMap on a live process family' {
     }
 }
 
+Describe 'Get-PageMap -IncludeFrame' {
+    It 'gives every present page the flags and map count Get-PageFlags gives its frame' {
+        # The child's whole address space: anonymous copies, shared pages, page cache, shmem, a THP.
+        $withFrames = @(Get-PageMap -Id $family.Child -Present -IncludeFrame)
+        $piped = @(Get-PageMap -Id $family.Child -Present | Get-PageFlags)
+        $withFrames.Count | Should -Be $piped.Count
+        $withFrames.Count | Should -BeGreaterThan 100
+        $differ = 0
+        for ($i = 0; $i -lt $withFrames.Count; $i++) {
+            $withFrames[$i].Address | Should -Be $piped[$i].Address
+            # Flags that move by themselves (LRU, referenced, idle) may differ between the two reads; the mapping's kind may not.
+            $stable = [CowPages.PageFlags]'Anon, SwapBacked, Mmap, CompoundHead, CompoundTail, Thp'
+            if (($withFrames[$i].Flags -band $stable) -ne ($piped[$i].Flags -band $stable) -or $withFrames[$i].MapCount -ne $piped[$i].MapCount) { $differ++ }
+        }
+        $differ | Should -Be 0
+    }
+
+    It 'counts each page''s mappers in the family' {
+        $r = $family.Regions.anon
+        $pages = @(Get-PageMap -Id $family.Child -Address $r.Address -Count $r.Pages -IncludeFrame)
+        # 0-7: the child's own copies, which the grandchild forked from it still shares. 8-11: the grandchild copied
+        # them, so the originals are the parent's and the child's. 12-15: the parent copied them, so the originals are
+        # the child's and the grandchild's. 16-63: written by nobody since the forks, mapped by all three.
+        foreach ($i in 0..15) { $pages[$i].MapCount | Should -Be 2 -Because "page $i" }
+        foreach ($i in 16..63) { $pages[$i].MapCount | Should -Be 3 -Because "page $i" }
+        $pages | ForEach-Object { $_.Flags.HasFlag([CowPages.PageFlags]::Anon) | Should -BeTrue }
+    }
+
+    It 'leaves Flags and MapCount null without the switch, and for pages that are not present' {
+        $r = $family.Regions.untouched
+        (Get-PageMap -Id $family.Child -Address $r.Address -Count 1 -IncludeFrame).Flags | Should -BeNullOrEmpty
+        $r = $family.Regions.anon
+        $plain = Get-PageMap -Id $family.Child -Address $r.Address -Count 1
+        $plain.Flags | Should -BeNullOrEmpty
+        $plain.MapCount | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Get-PageMap selection' {
     It 'matches -Mapping wildcards against the mapping name' {
         $pages = Get-PageMap -Id $family.Parent -Mapping '*pagefamily.dat'

@@ -80,6 +80,13 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.PageFlagsError.Message | Should -Match 'root'
     }
 
+    It 'stops Measure-PageFlags with one PermissionDenied error naming /proc/kpageflags' {
+        $report.MeasureFlagsError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.MeasurePageFlagsCommand'
+        $report.MeasureFlagsError.Category | Should -Be 'PermissionDenied'
+        $report.MeasureFlagsError.Message | Should -Match '/proc/kpageflags'
+        $report.MeasuredFrames | Should -Be 0
+    }
+
     It 'compares <Reference> and <Difference> in <Region> by the exclusive bit: <Shared> shared, <Copied> copied' -ForEach ($ForkExpectations | Where-Object Region -ne 'thp') {
         $row = $report.Forks | Where-Object { $_.Reference -eq $Reference -and $_.Difference -eq $Difference -and $_.Region -eq $Region }
         $row.Method | Should -Be 'ExclusiveBit'
@@ -176,5 +183,11 @@ Describe 'CowPages as root without CAP_SYS_ADMIN' {
     It 'can still read /proc/kpageflags, which only file permissions guard' {
         $capReport.PageFlagsError | Should -BeNullOrEmpty
         $capReport.PageFlagsCount | Should -Be 1
+    }
+
+    It 'measures physical frames, but stops Measure-PageFlags -Id with one error that says the PFNs are hidden' {
+        $capReport.MeasuredFrames | Should -Be 16
+        $capReport.MeasureFlagsError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.MeasurePageFlagsCommand'
+        $capReport.MeasureFlagsError.Message | Should -Match 'CAP_SYS_ADMIN'
     }
 }

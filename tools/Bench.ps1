@@ -23,9 +23,10 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $repo = Split-Path -Parent $PSScriptRoot
-foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport') {
+foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport', 'BenchPageFlags') {
     . (Join-Path $PSScriptRoot "bench/$part.ps1")
 }
+. (Join-Path $PSScriptRoot 'PageTypes.ps1')
 if (-not $OutputDir) { $OutputDir = Join-Path $repo 'out/bench' }
 # A relative path would be taken for a module name by Import-Module.
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -41,6 +42,7 @@ Write-Host "Compiling the C fixtures and readers into $OutputDir" -ForegroundCol
 Build-BenchNative -SourceDir (Join-Path $repo 'tests/bench') -OutputDir $OutputDir
 $bin = @{}
 foreach ($name in 'benchfixture', 'cowsum', 'forkcmp', 'pmread', 'rollups') { $bin[$name] = Join-Path $OutputDir $name }
+$bin.pagetypes = Install-PageTypes
 Import-Module (Join-Path $ModulePath 'CowPages.psd1') -Force
 # Each row runs its cmdlet once before timing it: that warms the JIT and finds the zero page (cached per session).
 
@@ -131,6 +133,16 @@ try {
         $rows.Add((New-BenchRow -Work '  of which: Get-PageMap -Id child -Present, output discarded' -Ms $m.MedianMs -Pages $residentPages -Peak $m))
     }
 
+    Write-BenchStep 'Measure-PageFlags -Id child vs page-types -p child'
+    $rows.Add((Measure-PageTypesRow -PageTypes $bin.pagetypes -ProcessId $child -Label "$SizeGiB GiB" -Runs $Runs))
+
+    # The per-page pipelines over at most 1 GiB of the child, whatever its size: their cost per object is what counts.
+    $window = [Math]::Min([uint64]$family.Regions['anon'].Pages, [uint64](1GB / 4KB))
+    Write-BenchStep "Per-page pipelines over $window pages of the child"
+    foreach ($row in Measure-PerPageRows -ParentId $parent -ChildId $child -Address $family.Regions['anon'].Address -Count $window -Runs $Runs -OutputDir $OutputDir) {
+        $rows.Add($row)
+    }
+
     if (-not $Quick) {
         Write-BenchStep 'Get-CowSummary -Id child as uid 65534 (no root)'
         # pwsh (a dotnet local tool under root's home) and the module are copied where nobody can read them.
@@ -175,6 +187,15 @@ try {
     }
     Stop-BenchFixture $family
     $null = $fixtures.Remove($family)
+
+    if (-not $Quick -and $sizeMiB -ne 1024) {
+        Write-BenchStep 'Measure-PageFlags -Id child vs page-types -p child, 1 GiB fork fixture'
+        $small = Start-BenchFixture $bin.benchfixture @('fork', '1024')
+        $fixtures.Add($small)
+        $rows.Add((Measure-PageTypesRow -PageTypes $bin.pagetypes -ProcessId $small.child -Label '1 GiB' -Runs $Runs))
+        Stop-BenchFixture $small
+        $null = $fixtures.Remove($small)
+    }
 
     # The machine's own processes: this pwsh, the build's dotnet servers (each with a large reserved heap), the shells.
     Write-BenchStep 'Get-Process | Get-CowSummary (every process on the machine)'

@@ -26,6 +26,8 @@ internal sealed class SyntheticSource : IProcfsSource
 
     public ulong ZeroPfn { get; set; }
 
+    public KernelQuirks Quirks { get; set; }
+
     public SyntheticProcess Add(int processId, int parentId, string name = "fixture")
     {
         var process = new SyntheticProcess(processId, parentId, name);
@@ -68,6 +70,8 @@ internal sealed class SyntheticSource : IProcfsSource
         public SmapsEntry ReadSmapsRollup() => throw Missing("smaps_rollup");
 
         public IReadOnlyList<SmapsEntry> ReadSmaps() => throw Missing("smaps");
+
+        public ulong? ReadKsmMergingPages() => throw Missing("ksm_merging_pages");
 
         public int ReadPagemap(ulong firstPage, Span<ulong> words) => throw Missing("pagemap");
 
