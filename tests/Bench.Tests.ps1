@@ -22,6 +22,8 @@ Describe 'The benchmark harness at a tiny size' {
     It 'measures a row for <_>' -ForEach @(
         'Get-CowSummary -Id child (root)'
         'Compare-ForkPages -ReferenceId parent -DifferenceId child'
+        'Show-CowMap -ReferenceId parent -DifferenceId child'
+        'Export-CowReport -ReferenceId parent -DifferenceId child'
         'Get-PageMap -Id child -Present | Measure-Object'
         'Measure-PageFlags -Id child'
         'Get-PageMap -Present | Get-PageFlags | Measure-Object'
@@ -45,6 +47,7 @@ Describe 'The benchmark harness at a tiny size' {
         $checked = @(Get-Content (Join-Path $outputDir 'results.json') -Raw | ConvertFrom-Json | Where-Object { $null -ne $_.Agrees })
         $checked.Work | Should -Contain 'Get-CowSummary -Id child (root)'
         $checked.Work | Should -Contain 'Compare-ForkPages -ReferenceId parent -DifferenceId child'
+        $checked.Work | Should -Contain 'Show-CowMap -ReferenceId parent -DifferenceId child'
         $checked | ForEach-Object { $_.Agrees | Should -BeTrue -Because "$($_.Work): $($_.Note)" }
     }
 

@@ -83,6 +83,45 @@ try {
         -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m -Agrees $agree `
         -Note ("{0} ranges; Shared {1:N0}, Copied {2:N0} {3}" -f @($m.Output).Count, $shared, $copied, $(if ($agree) { 'as the C reader' } else { 'DISAGREE with the C reader' }))))
 
+    $compare = [pscustomobject]@{ WorkMs = $m.MedianMs; WallMs = $m.MedianMs }
+    Write-BenchStep 'Show-CowMap -ReferenceId parent -DifferenceId child'
+    $map = Measure-Cmdlet -Runs $Runs { Show-CowMap -ReferenceId $parent -DifferenceId $child -NoColor -Width 120 }
+    $total = "Total: $([CowPages.Map.MapText]::Bytes($copied * 4096)) copied, $([CowPages.Map.MapText]::Bytes($shared * 4096)) shared,"
+    $agree = @($map.Output)[-1].StartsWith($total)
+    $rows.Add((New-BenchRow -Work 'Show-CowMap -ReferenceId parent -DifferenceId child' -Target '<= 1.5 x Compare-ForkPages' -Limit 1.5 -Ms $map.MedianMs `
+        -Pages $c.Fields.pages -Reference $compare -ReferenceName 'Compare-ForkPages (row above)' -Peak $map -Agrees $agree `
+        -Note ("{0} lines; {1}" -f @($map.Output).Count, $(if ($agree) { @($map.Output)[-1] } else { "totals DISAGREE with Compare-ForkPages: $(@($map.Output)[-1])" }))))
+
+    Write-BenchStep 'Export-CowReport -ReferenceId parent -DifferenceId child'
+    $reportPath = Join-Path $OutputDir 'child-report.html'
+    $export = Measure-Cmdlet -Runs $Runs { Export-CowReport -Path $reportPath -ReferenceId $parent -DifferenceId $child }
+    $reportBytes = (Get-Item $reportPath).Length
+    $row = New-BenchRow -Work 'Export-CowReport -ReferenceId parent -DifferenceId child' -Target 'file <= 2 MiB' -Ms $export.MedianMs `
+        -Reference $compare -ReferenceName 'Compare-ForkPages (row above)' -Peak $export -Note ("{0:N0} bytes ({1:N0} KiB)" -f $reportBytes, ($reportBytes / 1KB))
+    $row.Met = if ($reportBytes -le 2MB) { 'yes' } else { 'NO' }
+    $rows.Add($row)
+    . (Join-Path $PSScriptRoot 'Chromium.ps1')
+    if (-not $Quick -and (Find-Chromium)) {
+        Write-BenchStep 'The report opens in headless chromium'
+        $browser = Start-ChromiumSession
+        try {
+            # Each load from a blank page, the first one a warm-up: the median of the load event as the browser times it.
+            $loads = foreach ($run in 0..$Runs) {
+                $null = Invoke-Cdp $browser 'Page.navigate' @{ url = 'about:blank' }
+                $null = Open-ChromiumPage $browser ([Uri]::new($reportPath, [UriKind]::Absolute).AbsoluteUri)
+                $entry = Invoke-CdpScript $browser 'JSON.stringify(performance.getEntriesByType("navigation")[0])' | ConvertFrom-Json
+                if ($run -gt 0) { $entry.loadEventEnd }
+            }
+        }
+        finally {
+            Stop-ChromiumSession $browser
+        }
+        $row = New-BenchRow -Work '  the report opens in headless chromium (navigation to load event)' -Target '<= 1000 ms' -Ms (Get-Median $loads) `
+            -Note ("{0:N0} KiB, median of {1} loads timed by the browser; chromium's start-up not counted" -f ($reportBytes / 1KB), $Runs)
+        $row.Met = if ((Get-Median $loads) -le 1000) { 'yes' } else { 'NO' }
+        $rows.Add($row)
+    }
+
     Write-BenchStep 'Get-PageMap -Id child -Present | Measure-Object'
     $c = Invoke-BenchReader $bin.pmread @("$child") -Runs $Runs
     $m = Measure-Cmdlet -Runs $Runs { Get-PageMap -Id $child -Present | Measure-Object }

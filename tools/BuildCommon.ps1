@@ -124,11 +124,23 @@ function Invoke-PesterTests {
     @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
 }
 
+function Install-BrowserForTests {
+    # The report's browser test needs chromium; a failed install leaves that test skipped, with its reason, not the run.
+    . (Join-Path $PSScriptRoot 'Chromium.ps1')
+    try {
+        $null = Install-Chromium
+    }
+    catch {
+        Write-Host "Could not install chromium, so the browser test will be skipped: $_" -ForegroundColor Red
+    }
+}
+
 function Invoke-Test {
     # Returns the process exit code: 0 only when every test passed. -KernelMatrix (CI) adds the kernel matrix.
     param([string]$Configuration, [string]$ModulePath, [switch]$KernelMatrix)
 
     $xunit = Invoke-XunitTests -Configuration $Configuration
+    Install-BrowserForTests
     $pester = Invoke-PesterTests -ModulePath $ModulePath
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed

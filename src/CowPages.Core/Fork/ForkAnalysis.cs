@@ -89,7 +89,7 @@ public static class ForkAnalysis
         }
     }
 
-    private static bool NoticeApproximation(ForkComparer comparer, IScanObserver observer)
+    internal static bool NoticeApproximation(ForkComparer comparer, IScanObserver observer)
     {
         if (comparer.Method != CowMethod.ExclusiveBit)
         {
