@@ -7,7 +7,10 @@ Plain pwsh, no Invoke-Build. Tasks:
   Build  lays out a ready-to-import module in out/CowPages/<version>/ and compiles the C fixtures into out/fixtures/.
   Test   builds, runs the xunit tests of the core, then Pester against the built module in a child pwsh,
          and ends with one line "N passed, N failed". Exits non-zero on any failure. As root, it first installs
-         Debian's openssh-server when sshd is missing, for the remoting test (tests/Remoting.Tests.ps1).
+         Debian's openssh-server when sshd is missing, for the remoting test (tests/Remoting.Tests.ps1). With
+         $env:CI = 'true' it also runs the kernel matrix (KernelTest); otherwise the summary line says that it was skipped.
+  KernelTest  builds, then boots Debian's stock kernels (-Kernel 6.1, 6.12 or All) under QEMU and runs the Pester
+         tests tagged Kernel inside each (tools/KernelMatrix.ps1); one line "kernel NAME: N passed, N failed" each.
   Demo   builds, starts a forked process family, and shows which of the child's pages are copies.
   Package builds, then packs the module into out/CowPages.<version>.nupkg (tools/New-ModulePackage.ps1).
   Install builds, then installs the module for the current user in the first user path of PSModulePath, as
@@ -19,7 +22,7 @@ Plain pwsh, no Invoke-Build. Tasks:
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Install', 'Uninstall', 'Clean', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Install', 'Uninstall', 'Clean', 'Bench', 'KernelTest')]
     [string]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -27,7 +30,11 @@ param(
 
     # Bench only: the size of the forked fixture (4 GiB keeps the run under two minutes here; the issue's targets
     # are stated for 8); fractions such as 0.25 make a quick smoke run.
-    [double]$SizeGiB = 4
+    [double]$SizeGiB = 4,
+
+    # KernelTest only: which of the matrix's kernels to boot.
+    [ValidateSet('6.1', '6.12', 'All')]
+    [string]$Kernel = 'All'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -44,7 +51,12 @@ switch ($Task) {
         . "$PSScriptRoot/tools/LoopbackFleet.ps1"
         $sshdMissing = Install-OpenSshServer
         if ($sshdMissing) { Write-Warning "The remoting test will be skipped: $sshdMissing." }
-        exit (Invoke-Test -Configuration $Configuration -ModulePath $module)
+        exit (Invoke-Test -Configuration $Configuration -ModulePath $module -KernelMatrix:($env:CI -eq 'true'))
+    }
+    'KernelTest' {
+        $module = Invoke-Build -Configuration $Configuration
+        $results = Invoke-KernelTest -Kernel $Kernel -ModulePath $module
+        exit $(if ($results | Where-Object { $_.Failed -gt 0 -or $_.Passed -eq 0 }) { 1 } else { 0 })
     }
     'Package' {
         $module = Invoke-Build -Configuration $Configuration

@@ -1,16 +1,15 @@
 using System;
 using CowPages.Decoding;
 using CowPages.Sources;
-using CowPages.Walk;
 
-namespace CowPages.Summary;
+namespace CowPages.Walk;
 
 /// <summary>
 /// Finds which present pages of a chunk are the shared zero page when there are no kpage* flags to say so: by PFN
 /// where frames are visible, otherwise with PAGEMAP_SCAN's PAGE_IS_PFNZERO (Linux 6.7+), which needs no privilege.
 /// Without either, <see cref="Known"/> is false and the caller reconciles with the kernel's smaps afterwards.
 /// </summary>
-internal sealed class ZeroPageFinder
+public sealed class ZeroPageFinder
 {
     private const int Regions = 256;
 
@@ -21,24 +20,27 @@ internal sealed class ZeroPageFinder
     private readonly PageRegion[] _regions = new PageRegion[Regions];
     private bool? _byPfn;
 
-    internal ZeroPageFinder(IProcfsSource source, IProcessSource process)
+    public ZeroPageFinder(IProcfsSource source, IProcessSource process)
     {
         _source = source;
         _process = process;
     }
 
     /// <summary>True while zero pages can be told apart page by page.</summary>
-    internal bool Known => _byPfn == true || _process.CanScan;
+    public bool Known => _byPfn == true || _process.CanScan;
 
     /// <summary>
     /// Marks in <paramref name="zero"/> (one flag per page of the chunk) the pages that map the zero page; false when
     /// they cannot be found. Only private anonymous mappings hold the zero page, and never as an exclusive page.
     /// </summary>
-    internal bool Find(in PagemapChunk chunk, Span<bool> zero)
+    public bool Find(in PagemapChunk chunk, Span<bool> zero) => Find(chunk.Mapping, chunk.FirstAddress, chunk.Words, zero);
+
+    /// <summary>The same for <paramref name="words"/>, the pagemap words of consecutive pages from <paramref name="firstAddress"/>.</summary>
+    public bool Find(MemoryMapping mapping, ulong firstAddress, ReadOnlySpan<ulong> words, Span<bool> zero)
     {
-        zero = zero[..chunk.Count];
+        zero = zero[..words.Length];
         zero.Clear();
-        if (!NeedsLook(chunk))
+        if (!mapping.IsPrivateAnonymous || !MayHoldZeroPages(words))
         {
             return true;
         }
@@ -46,9 +48,10 @@ internal sealed class ZeroPageFinder
         if (_byPfn.Value)
         {
             ulong zeroPfn = _source.ZeroPfn;
-            for (int i = 0; i < chunk.Count; i++)
+            for (int i = 0; i < words.Length; i++)
             {
-                zero[i] = chunk[i].Present && chunk[i].Pfn == zeroPfn;
+                var word = new PagemapWord(words[i]);
+                zero[i] = word.Present && word.Pfn == zeroPfn;
             }
             return true;
         }
@@ -56,7 +59,7 @@ internal sealed class ZeroPageFinder
         {
             return false;
         }
-        ulong at = chunk.FirstAddress, end = chunk.AddressOf(chunk.Count);
+        ulong at = firstAddress, end = firstAddress + PageGeometry.Bytes((ulong)words.Length);
         while (at < end)
         {
             int found = _process.ScanPagemap(at, end, ZeroPages, 0, _regions, out ulong walkEnd);
@@ -67,8 +70,8 @@ internal sealed class ZeroPageFinder
             }
             for (int r = 0; r < found; r++)
             {
-                int first = (int)PageGeometry.PageOf(Math.Max(_regions[r].Start, chunk.FirstAddress) - chunk.FirstAddress);
-                int last = (int)PageGeometry.PageOf(Math.Min(_regions[r].End, end) - chunk.FirstAddress);
+                int first = (int)PageGeometry.PageOf(Math.Max(_regions[r].Start, firstAddress) - firstAddress);
+                int last = (int)PageGeometry.PageOf(Math.Min(_regions[r].End, end) - firstAddress);
                 zero[first..last].Fill(true);
             }
             if (walkEnd <= at)
@@ -80,14 +83,10 @@ internal sealed class ZeroPageFinder
         return true;
     }
 
-    /// <summary>Only a private anonymous chunk with a present, non-exclusive anonymous page can hold the zero page.</summary>
-    private static bool NeedsLook(in PagemapChunk chunk)
+    /// <summary>Only a present, non-exclusive anonymous page can be the zero page.</summary>
+    private static bool MayHoldZeroPages(ReadOnlySpan<ulong> words)
     {
-        if (!chunk.Mapping.IsPrivateAnonymous)
-        {
-            return false;
-        }
-        foreach (ulong raw in chunk.Words)
+        foreach (ulong raw in words)
         {
             var word = new PagemapWord(raw);
             if (word.Present && !word.Exclusive && !word.FileOrSharedAnon)
