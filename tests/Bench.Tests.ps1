@@ -24,7 +24,14 @@ Describe 'The benchmark harness at a tiny size' {
         'Compare-ForkPages -ReferenceId parent -DifferenceId child'
         'Watch-ForkPages -ReferenceId parent -DifferenceId child: one tick'
         'Watch-ForkPages -Interval 1'
+        'Show-CowMap -ReferenceId parent -DifferenceId child'
+        'Export-CowReport -ReferenceId parent -DifferenceId child'
         'Get-PageMap -Id child -Present | Measure-Object'
+        'Measure-PageFlags -Id child'
+        'Get-PageMap -Present | Get-PageFlags | Measure-Object'
+        'Get-PageMap -Present -IncludeFrame | Measure-Object'
+        'Compare-ForkPages -PerPage | Export-Csv'
+        'floor: as many plain objects (same properties) | Export-Csv'
         'Get-Process | Get-CowSummary'
         'reservation, 1% touched'
         'mappings'
@@ -43,7 +50,12 @@ Describe 'The benchmark harness at a tiny size' {
         $checked.Work | Should -Contain 'Get-CowSummary -Id child (root)'
         $checked.Work | Should -Contain 'Compare-ForkPages -ReferenceId parent -DifferenceId child'
         $checked.Work | Should -Contain 'Watch-ForkPages -ReferenceId parent -DifferenceId child: one tick'
+        $checked.Work | Should -Contain 'Show-CowMap -ReferenceId parent -DifferenceId child'
         $checked | ForEach-Object { $_.Agrees | Should -BeTrue -Because "$($_.Work): $($_.Note)" }
+    }
+
+    It 'checks Measure-PageFlags'' table against page-types'' (only that the check ran is asserted)' {
+        $text | Should -Match 'page-types -r -p'
     }
 
     It 'writes the table as Markdown' {

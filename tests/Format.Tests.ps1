@@ -19,7 +19,7 @@ AfterAll {
     Stop-PageFamily $family
 }
 
-Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'ForkSample' {
+Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'PageFlagsCount', 'ForkSample' {
     It 'has a table view registered for the type' {
         $views = (Get-FormatData -TypeName "CowPages.$_").FormatViewDefinition
         @($views | ForEach-Object { $_.Control.GetType().Name }) | Should -Contain 'TableControl'
@@ -123,18 +123,45 @@ Describe 'Get-CowSummary output' {
     }
 }
 
+Describe 'Measure-PageFlags output' {
+    It 'shows page-types'' columns: the word in hex, pages, MiB and the flag names, grouped by process' {
+        $rows = Measure-PageFlags -Id $family.Child
+        $lines = Show-Table $rows
+        ($lines -join "`n") | Should -Match "Pages of: process $($family.Child)"
+        Get-HeaderLine $lines | Should -Be 'Flags', 'Pages', 'MiB', 'Names'
+        $most = $rows | Sort-Object Pages -Descending | Select-Object -First 1
+        $row = $lines | Where-Object { $_ -match ('^\s*0x{0:x16}\s' -f [uint64]$most.Flags) }
+        ($row -split '\s+' | Where-Object { $_ })[0..2] | Should -Be ('0x{0:x16}' -f [uint64]$most.Flags), $most.Pages, ('{0:0.00}' -f ($most.Bytes / 1MB))
+        $row | Should -Match ([regex]::Escape(($most.Flags -split ', ')[0]))
+        $most.Flags | Should -BeOfType [CowPages.PageFlags]
+    }
+
+    It 'heads each mapping''s rows with its name under -ByMapping, and physical memory as such' {
+        ((Show-Table (Measure-PageFlags -Id $family.Child -Mapping '[stack]' -ByMapping)) -join "`n") | Should -Match ([regex]::Escape("Pages of: process $($family.Child), [stack]"))
+        ((Show-Table (Measure-PageFlags -Pfn 0 -Count 4096)) -join "`n") | Should -Match 'Pages of: physical memory'
+    }
+
+    It 'lists a row with the raw word in hex' {
+        $row = Measure-PageFlags -Id $family.Child | Select-Object -First 1
+        $lines = Show-List $row
+        $lines | Should -Contain ('Raw       : 0x{0:x16}' -f [uint64]$row.Flags)
+        $lines | Should -Contain "Pages     : $($row.Pages)"
+    }
+}
+
 Describe 'Watch-ForkPages output' {
     It 'shows each sample as a log line: the time, the child, copies, their rate and what is shared, in MiB' {
         $samples = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval 0.5 -Duration 0.5)
         $lines = Show-Table $samples
         ($lines -join "`n") | Should -Match "Reference: $($family.Parent), by Pfn"
-        Get-HeaderLine $lines | Should -Be 'Time', 'Child', 'CopiedMiB', 'MiB/s', 'SharedMiB', 'Mapping'
-        $rows = @($lines | Where-Object { $_ -match '^\d\d:\d\d:\d\d\.\d\d\s' })
+        Get-HeaderLine $lines | Should -Be 'Time', 'Elapsed', 'Child', 'CopiedMiB', 'MiB/s', 'SharedMiB', 'Mapping'
+        $rows = @($lines | Where-Object { $_ -match '^\d\d:\d\d:\d\d\s' })
         $samples.Count | Should -Be 2 -Because 'a tick of the page family takes far less than the interval'
         $rows.Count | Should -Be 2
-        ($rows[0] -split '\s+' | Where-Object { $_ }) | Should -Be $samples[0].Timestamp.ToString('HH:mm:ss.ff'), $family.Child,
+        ($rows[0] -split '\s+' | Where-Object { $_ }) | Should -Be $samples[0].Timestamp.ToString('HH:mm:ss'),
+            ('{0:0.00}' -f $samples[0].Elapsed.TotalSeconds), $family.Child,
             ('{0:0.00}' -f ($samples[0].CopiedBytes / 1MB)), ('{0:0.00}' -f ($samples[0].SharedBytes / 1MB))
-        ($rows[1] -split '\s+' | Where-Object { $_ })[3] | Should -Be ('{0:0.00}' -f ($samples[1].CopiedBytesPerSecond / 1MB))
+        ($rows[1] -split '\s+' | Where-Object { $_ })[4] | Should -Be ('{0:0.00}' -f ($samples[1].CopiedBytesPerSecond / 1MB))
         $samples[0].CopiedBytes | Should -BeOfType [uint64]
     }
 

@@ -23,9 +23,10 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $repo = Split-Path -Parent $PSScriptRoot
-foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport') {
+foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport', 'BenchPageFlags') {
     . (Join-Path $PSScriptRoot "bench/$part.ps1")
 }
+. (Join-Path $PSScriptRoot 'PageTypes.ps1')
 if (-not $OutputDir) { $OutputDir = Join-Path $repo 'out/bench' }
 # A relative path would be taken for a module name by Import-Module.
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -41,6 +42,7 @@ Write-Host "Compiling the C fixtures and readers into $OutputDir" -ForegroundCol
 Build-BenchNative -SourceDir (Join-Path $repo 'tests/bench') -OutputDir $OutputDir
 $bin = @{}
 foreach ($name in 'benchfixture', 'cowsum', 'forkcmp', 'pmread', 'rollups') { $bin[$name] = Join-Path $OutputDir $name }
+$bin.pagetypes = Install-PageTypes
 Import-Module (Join-Path $ModulePath 'CowPages.psd1') -Force
 # Each row runs its cmdlet once before timing it: that warms the JIT and finds the zero page (cached per session).
 
@@ -119,6 +121,45 @@ try {
     $row.Met = if ($share -lt 10) { 'yes' } else { 'NO' }
     $rows.Add($row)
 
+    $compare = [pscustomobject]@{ WorkMs = $m.MedianMs; WallMs = $m.MedianMs }
+    Write-BenchStep 'Show-CowMap -ReferenceId parent -DifferenceId child'
+    $map = Measure-Cmdlet -Runs $Runs { Show-CowMap -ReferenceId $parent -DifferenceId $child -NoColor -Width 120 }
+    $total = "Total: $([CowPages.Map.MapText]::Bytes($copied * 4096)) copied, $([CowPages.Map.MapText]::Bytes($shared * 4096)) shared,"
+    $agree = @($map.Output)[-1].StartsWith($total)
+    $rows.Add((New-BenchRow -Work 'Show-CowMap -ReferenceId parent -DifferenceId child' -Target '<= 1.5 x Compare-ForkPages' -Limit 1.5 -Ms $map.MedianMs `
+        -Pages $c.Fields.pages -Reference $compare -ReferenceName 'Compare-ForkPages (row above)' -Peak $map -Agrees $agree `
+        -Note ("{0} lines; {1}" -f @($map.Output).Count, $(if ($agree) { @($map.Output)[-1] } else { "totals DISAGREE with Compare-ForkPages: $(@($map.Output)[-1])" }))))
+
+    Write-BenchStep 'Export-CowReport -ReferenceId parent -DifferenceId child'
+    $reportPath = Join-Path $OutputDir 'child-report.html'
+    $export = Measure-Cmdlet -Runs $Runs { Export-CowReport -Path $reportPath -ReferenceId $parent -DifferenceId $child }
+    $reportBytes = (Get-Item $reportPath).Length
+    $row = New-BenchRow -Work 'Export-CowReport -ReferenceId parent -DifferenceId child' -Target 'file <= 2 MiB' -Ms $export.MedianMs `
+        -Reference $compare -ReferenceName 'Compare-ForkPages (row above)' -Peak $export -Note ("{0:N0} bytes ({1:N0} KiB)" -f $reportBytes, ($reportBytes / 1KB))
+    $row.Met = if ($reportBytes -le 2MB) { 'yes' } else { 'NO' }
+    $rows.Add($row)
+    . (Join-Path $PSScriptRoot 'Chromium.ps1')
+    if (-not $Quick -and (Find-Chromium)) {
+        Write-BenchStep 'The report opens in headless chromium'
+        $browser = Start-ChromiumSession
+        try {
+            # Each load from a blank page, the first one a warm-up: the median of the load event as the browser times it.
+            $loads = foreach ($run in 0..$Runs) {
+                $null = Invoke-Cdp $browser 'Page.navigate' @{ url = 'about:blank' }
+                $null = Open-ChromiumPage $browser ([Uri]::new($reportPath, [UriKind]::Absolute).AbsoluteUri)
+                $entry = Invoke-CdpScript $browser 'JSON.stringify(performance.getEntriesByType("navigation")[0])' | ConvertFrom-Json
+                if ($run -gt 0) { $entry.loadEventEnd }
+            }
+        }
+        finally {
+            Stop-ChromiumSession $browser
+        }
+        $row = New-BenchRow -Work '  the report opens in headless chromium (navigation to load event)' -Target '<= 1000 ms' -Ms (Get-Median $loads) `
+            -Note ("{0:N0} KiB, median of {1} loads timed by the browser; chromium's start-up not counted" -f ($reportBytes / 1KB), $Runs)
+        $row.Met = if ((Get-Median $loads) -le 1000) { 'yes' } else { 'NO' }
+        $rows.Add($row)
+    }
+
     Write-BenchStep 'Get-PageMap -Id child -Present | Measure-Object'
     $c = Invoke-BenchReader $bin.pmread @("$child") -Runs $Runs
     $m = Measure-Cmdlet -Runs $Runs { Get-PageMap -Id $child -Present | Measure-Object }
@@ -128,6 +169,16 @@ try {
         # Where the time goes: the same objects with no downstream command, and the bare walk with no objects.
         $m = Measure-Cmdlet -Runs $Runs { $null = Get-PageMap -Id $child -Present }
         $rows.Add((New-BenchRow -Work '  of which: Get-PageMap -Id child -Present, output discarded' -Ms $m.MedianMs -Pages $residentPages -Peak $m))
+    }
+
+    Write-BenchStep 'Measure-PageFlags -Id child vs page-types -p child'
+    $rows.Add((Measure-PageTypesRow -PageTypes $bin.pagetypes -ProcessId $child -Label "$SizeGiB GiB" -Runs $Runs))
+
+    # The per-page pipelines over at most 1 GiB of the child, whatever its size: their cost per object is what counts.
+    $window = [Math]::Min([uint64]$family.Regions['anon'].Pages, [uint64](1GB / 4KB))
+    Write-BenchStep "Per-page pipelines over $window pages of the child"
+    foreach ($row in Measure-PerPageRows -ParentId $parent -ChildId $child -Address $family.Regions['anon'].Address -Count $window -Runs $Runs -OutputDir $OutputDir) {
+        $rows.Add($row)
     }
 
     if (-not $Quick) {
@@ -174,6 +225,15 @@ try {
     }
     Stop-BenchFixture $family
     $null = $fixtures.Remove($family)
+
+    if (-not $Quick -and $sizeMiB -ne 1024) {
+        Write-BenchStep 'Measure-PageFlags -Id child vs page-types -p child, 1 GiB fork fixture'
+        $small = Start-BenchFixture $bin.benchfixture @('fork', '1024')
+        $fixtures.Add($small)
+        $rows.Add((Measure-PageTypesRow -PageTypes $bin.pagetypes -ProcessId $small.child -Label '1 GiB' -Runs $Runs))
+        Stop-BenchFixture $small
+        $null = $fixtures.Remove($small)
+    }
 
     # The machine's own processes: this pwsh, the build's dotnet servers (each with a large reserved heap), the shells.
     Write-BenchStep 'Get-Process | Get-CowSummary (every process on the machine)'

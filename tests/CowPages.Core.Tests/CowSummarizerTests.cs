@@ -127,8 +127,10 @@ public class CowSummarizerTests
         Child();
         CowSummary s = Assert.Single(Summarize(200, method: CowMethod.ExclusiveBit));
         Assert.Equal(CowMethod.ExclusiveBit, s.Method);
-        // Without frames the zero pages look like shared anonymous pages: that is the method's documented limit.
-        Assert.Equal(5 * Page, s.CowShared + s.Ksm);
+        // The frames are visible, so the zero pages are known by their PFN; the KSM page is not recognised.
+        Assert.Equal(2 * Page, s.Zero);
+        Assert.Equal((3 * Page, 0UL), (s.CowShared, s.Ksm));
+        Assert.Equal(7 * Page, s.Rss);
         Assert.Empty(_observer.Notices);
     }
 

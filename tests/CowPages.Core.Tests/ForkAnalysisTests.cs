@@ -124,6 +124,52 @@ public class ForkAnalysisTests
     }
 
     [Fact]
+    public void WithoutFramesFindsZeroPagesWithTheScan()
+    {
+        Family();
+        HideFrames();
+        // Page 2 maps the zero page on both sides; page 6, never touched by the parent, was read by the child.
+        foreach (SyntheticProcess p in _source.Processes.Values)
+        {
+            p.ZeroPages.Add(PageGeometry.PageOf(Heap + 2 * Page));
+        }
+        _source.Processes[200].Set(Heap + 6 * Page, Present);
+        _source.Processes[200].ZeroPages.Add(PageGeometry.PageOf(Heap + 6 * Page));
+        _source.Processes[100].Set(Heap + 6 * Page, Present | Exclusive);
+        ForkComparison heap = Assert.Single(Ranges(200), r => r.Mapping == "[heap]");
+        Assert.Equal((1UL, 2UL, 1UL), (heap.Shared, heap.Copied, heap.Zero));
+    }
+
+    [Fact]
+    public void WithoutFramesAndWithoutTheScanZeroPagesLookShared()
+    {
+        Family();
+        HideFrames();
+        foreach (SyntheticProcess p in _source.Processes.Values)
+        {
+            p.ZeroPages.Add(PageGeometry.PageOf(Heap + 2 * Page));
+            p.ScanSupported = false;
+        }
+        ForkComparison heap = Assert.Single(Ranges(200), r => r.Mapping == "[heap]");
+        Assert.Equal((2UL, 0UL), (heap.Shared, heap.Zero));
+    }
+
+    private void HideFrames()
+    {
+        foreach (SyntheticProcess p in _source.Processes.Values)
+        {
+            foreach (ulong page in p.Words.Keys.ToList())
+            {
+                if (new PagemapWord(p.Words[page]).Present)
+                {
+                    p.Words[page] &= ~PagemapWord.FrameMask;
+                }
+            }
+        }
+        _source.FramesVisible = false;
+    }
+
+    [Fact]
     public void FramesHiddenDespiteThePrivilegeSwitchTheMethodMidWalk()
     {
         // CAP_SYS_ADMIN inside a user namespace: the source thinks frames are visible, the words say otherwise.

@@ -17,6 +17,10 @@ public sealed class ForkBuffers
     internal readonly PageRegion[] ReferenceRuns = new PageRegion[ScanRuns];
     internal readonly PageRegion[] DifferenceRuns = new PageRegion[ScanRuns];
 
+    /// <summary>Which pages of the chunk are the zero page, per side, where PAGEMAP_SCAN had to say (no frames).</summary>
+    internal readonly bool[] ReferenceZero = new bool[ForkComparer.ChunkPages];
+    internal readonly bool[] DifferenceZero = new bool[ForkComparer.ChunkPages];
+
     /// <summary>The union of both sides' runs, in address order: at most one per run of either side.</summary>
     internal readonly PageRegion[] Merged = new PageRegion[2 * ScanRuns];
 }

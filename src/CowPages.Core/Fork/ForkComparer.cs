@@ -39,6 +39,11 @@ public sealed class ForkComparer : IDisposable
     private readonly bool _pfnRequired;
     private ulong _skippedPages;
     private readonly List<AddressRange> _changed = new();
+    // Without frames, zero pages are found per chunk with PAGEMAP_SCAN, for each side; made on first need, since a
+    // comparison by PFN never needs them. The flags per page live in the buffers.
+    private ZeroPageFinder? _referenceZeroPages;
+    private ZeroPageFinder? _differenceZeroPages;
+    private bool _zeroPagesFound;
 
     private ForkComparer(IProcfsSource source, IProcessSource reference, IProcessSource difference, List<ForkSegment> segments,
         ForkBuffers buffers, CowMethod method, bool pfnRequired)
@@ -203,6 +208,11 @@ public sealed class ForkComparer : IDisposable
             {
                 continue;
             }
+            _zeroPagesFound = Method == CowMethod.ExclusiveBit && segment.PrivateAnonymous
+                && (_referenceZeroPages ??= new ZeroPageFinder(_source, _reference))
+                    .Find(segment.Reference!, chunkStart, referenceBuffer.AsSpan(0, gotDifference), _buffers.ReferenceZero)
+                && (_differenceZeroPages ??= new ZeroPageFinder(_source, _difference))
+                    .Find(segment.Difference!, chunkStart, differenceBuffer.AsSpan(0, gotDifference), _buffers.DifferenceZero);
             yield return new ForkChunk(segment, chunkStart, referenceBuffer, differenceBuffer, gotDifference);
         }
     }
@@ -279,7 +289,10 @@ public sealed class ForkComparer : IDisposable
         }
         if (Method == CowMethod.ExclusiveBit)
         {
-            return ForkPageClassifier.ByExclusiveBit(reference, difference, chunk.Segment.PrivateAnonymous);
+            return _zeroPagesFound
+                ? ForkPageClassifier.ByExclusiveBit(reference, difference, chunk.Segment.PrivateAnonymous,
+                    _buffers!.ReferenceZero[index], _buffers.DifferenceZero[index])
+                : ForkPageClassifier.ByExclusiveBit(reference, difference, chunk.Segment.PrivateAnonymous);
         }
         _zeroPfn ??= _source.ZeroPfn;
         return ForkPageClassifier.ByPfn(reference, difference, _zeroPfn.Value, chunk.Segment.PrivateAnonymous);
@@ -340,7 +353,7 @@ public sealed class ForkComparer : IDisposable
                         }
                     }
                 }
-                else if (((r | d) & File) == 0)
+                else if (((r | d) & File) == 0 && !(_zeroPagesFound && (_buffers!.ReferenceZero[i] || _buffers.DifferenceZero[i])))
                 {
                     if (((r | d) & Exclusive) != 0)
                     {

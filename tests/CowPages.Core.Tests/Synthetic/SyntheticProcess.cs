@@ -53,6 +53,11 @@ internal sealed class SyntheticProcess : IProcessSource
 
     public bool ScanSupported { get; set; } = true;
 
+    /// <summary>Pages that map the zero page, as PAGEMAP_SCAN's PAGE_IS_PFNZERO shows them without privilege.</summary>
+    public HashSet<ulong> ZeroPages { get; } = new();
+
+    public ulong? KsmMergingPages { get; set; }
+
     public SmapsEntry Rollup { get; set; } = new(0, new Dictionary<string, ulong>());
 
     public List<SmapsEntry> PerMapping { get; } = new();
@@ -94,6 +99,8 @@ internal sealed class SyntheticProcess : IProcessSource
 
     public IReadOnlyList<SmapsEntry> ReadSmaps() => PerMapping;
 
+    public ulong? ReadKsmMergingPages() => KsmMergingPages;
+
     public int ReadPagemap(ulong firstPage, Span<ulong> words)
     {
         BeforePagemapRead?.Invoke();
@@ -126,7 +133,7 @@ internal sealed class SyntheticProcess : IProcessSource
                 break;
             }
             walkEnd = PageGeometry.AddressOf(page + 1);
-            ulong categories = Categories(Words.GetValueOrDefault(page));
+            ulong categories = Categories(Words.GetValueOrDefault(page)) | (ZeroPages.Contains(page) ? PageCategories.PfnZero : 0);
             if ((categories & query.Required) != query.Required || (query.AnyOf != 0 && (categories & query.AnyOf) == 0))
             {
                 continue;

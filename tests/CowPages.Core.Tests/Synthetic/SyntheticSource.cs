@@ -26,6 +26,8 @@ internal sealed class SyntheticSource : IProcfsSource
 
     public ulong ZeroPfn { get; set; }
 
+    public KernelQuirks Quirks { get; set; }
+
     /// <summary>The time since boot <see cref="ReadUptime"/> returns; a test with a clock of its own ties it to that clock.</summary>
     public Func<TimeSpan> Uptime { get; set; } = () => TimeSpan.FromHours(1);
 
@@ -91,6 +93,8 @@ internal sealed class SyntheticSource : IProcfsSource
         public SmapsEntry ReadSmapsRollup() => throw Missing("smaps_rollup");
 
         public IReadOnlyList<SmapsEntry> ReadSmaps() => throw Missing("smaps");
+
+        public ulong? ReadKsmMergingPages() => throw Missing("ksm_merging_pages");
 
         public int ReadPagemap(ulong firstPage, Span<ulong> words) => throw Missing("pagemap");
 
