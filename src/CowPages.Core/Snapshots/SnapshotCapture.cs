@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+using CowPages.Decoding;
+using CowPages.Frames;
+using CowPages.Reporting;
+using CowPages.Sources;
+using CowPages.Walk;
+
+namespace CowPages.Snapshots;
+
+/// <summary>
+/// Captures processes from a source (the live procfs, or another snapshot) into a snapshot file, one process at a
+/// time, as close to one moment as the kernel allows without stopping anything. For each process it reads status and
+/// maps, then the pagemap of every mapping (every word, holes included, in 1 MiB chunks), looking up the kpage* words
+/// of each chunk's new frames right after the chunk, as the live cmdlets do; then smaps_rollup and smaps. So a
+/// process's maps, pagemap and frames are as close together in time as in a live Get-CowSummary, and a snapshot
+/// answers as a live run would have at that moment. A process whose mapping changes while it is read has that range
+/// recorded as changed, and analyses of the snapshot report it just as a live walk would.
+/// </summary>
+public sealed class SnapshotCapture : IDisposable
+{
+    private readonly IProcfsSource _source;
+    private readonly SnapshotWriter _writer;
+    private readonly SnapshotKernel _kernel;
+    private readonly SnapshotBuffer _tokens = new(1 << 20);
+    private readonly ulong[] _words = new ulong[PageWalker.DefaultChunkPages];
+    private readonly ulong[] _newPfns = new ulong[PageWalker.DefaultChunkPages];
+    private readonly uint[] _newIds = new uint[PageWalker.DefaultChunkPages];
+    private readonly FrameInfo[] _newFrames = new FrameInfo[PageWalker.DefaultChunkPages];
+    private readonly List<int> _captured = new();
+    private FrameNumbering _numbering = new();
+    private FrameReader? _frames;
+    private ulong _zeroId;
+    private ulong _pages;
+    private ulong _resident;
+    private long _textBytes;
+    private bool _completed;
+
+    private SnapshotCapture(IProcfsSource source, SnapshotWriter writer, SnapshotKernel kernel, FrameReader? frames)
+    {
+        _source = source;
+        _writer = writer;
+        _kernel = kernel;
+        _frames = frames;
+    }
+
+    /// <summary>The processes stored so far, in capture order.</summary>
+    public IReadOnlyList<int> ProcessIds => _captured;
+
+    /// <summary>True while frames are stored: the source shows them and the kernel has not hidden them.</summary>
+    public bool FramesVisible => _frames is not null;
+
+    /// <summary>
+    /// Starts a snapshot of <paramref name="source"/> to be written to <paramref name="path"/>. Without frames (no
+    /// CAP_SYS_ADMIN) it captures what the kernel shows and says so once through <paramref name="observer"/>.
+    /// </summary>
+    /// <exception cref="System.IO.IOException">The file cannot be created.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to create the file.</exception>
+    public static SnapshotCapture Begin(IProcfsSource source, string path, IScanObserver observer)
+    {
+        FrameReader? frames = null;
+        if (source.FramesVisible)
+        {
+            try
+            {
+                frames = FrameReader.Open(source, FrameFields.All);
+            }
+            catch (ProcfsException e) when (e.Kind is ProcfsErrorKind.AccessDenied or ProcfsErrorKind.NotFound)
+            {
+                frames = null;
+            }
+        }
+        DateTimeOffset capturedAt = source is SnapshotSource snapshot ? snapshot.CapturedAt : DateTimeOffset.UtcNow;
+        var kernel = new SnapshotKernel(WriterName, source.Kernel.Release, source.Kernel.HostName, capturedAt,
+            (int)PageGeometry.PageSize, framesVisible: false, zeroFrameId: 0);
+        SnapshotWriter writer = SnapshotWriter.Create(path);
+        var capture = new SnapshotCapture(source, writer, kernel, frames);
+        try
+        {
+            writer.WriteKernel(kernel);
+            if (frames is null)
+            {
+                observer.Notice(FramesHiddenNotice());
+            }
+            else if (source.ZeroPfn != 0)
+            {
+                capture._zeroId = capture.Number(source.ZeroPfn);
+            }
+            capture.LookUpNewFrames();
+        }
+        catch
+        {
+            capture.Dispose();
+            throw;
+        }
+        return capture;
+    }
+
+    private static string WriterName => $"CowPages {typeof(SnapshotCapture).Assembly.GetName().Version?.ToString(3)}";
+
+    /// <summary>
+    /// Captures one process and appends it to the file. If it fails (it exited, it cannot be read), nothing of it is
+    /// stored and the snapshot goes on with the next.
+    /// </summary>
+    /// <exception cref="ProcfsException">The process is missing, unreadable, or exited while it was read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    public void Add(int processId, IScanObserver observer, CancellationToken cancel = default)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The snapshot is already complete.");
+        }
+        using IProcessSource process = _source.OpenProcess(processId);
+        IProcessFiles files = process as IProcessFiles
+            ?? throw new NotSupportedException($"{_source.Name} does not give the raw text files a snapshot stores.");
+        while (true)
+        {
+            try
+            {
+                AddProcess(process, files, observer, cancel);
+                return;
+            }
+            catch (FramesHiddenException)
+            {
+                // Root in a user namespace: CAP_SYS_ADMIN, but not in the initial namespace, so the kernel shows PFN 0.
+                if (_captured.Count > 0)
+                {
+                    throw new ProcfsException(ProcfsErrorKind.AccessDenied, process.PagemapPath, processId, null,
+                        $"process {processId}: the kernel hides its PFNs in {process.PagemapPath}, but showed those of the " +
+                        "processes captured before it; take the snapshot as root in the initial user namespace.");
+                }
+                _frames?.Dispose();
+                _frames = null;
+                _numbering = new FrameNumbering();
+                _newCount = 0;
+                _zeroId = 0;
+                observer.Notice(FramesHiddenNotice());
+            }
+        }
+    }
+
+    private void AddProcess(IProcessSource process, IProcessFiles files, IScanObserver observer, CancellationToken cancel)
+    {
+        int processId = process.ProcessId;
+        byte[] status = files.ReadFile(ProcessFile.Status);
+        byte[] maps = files.ReadFile(ProcessFile.Maps);
+        string pagemapPath = process.PagemapPath;
+        string mapsPath = pagemapPath.EndsWith("pagemap", StringComparison.Ordinal) ? pagemapPath[..^"pagemap".Length] + "maps" : pagemapPath;
+        List<MemoryMapping> mappings = MapsParser.Parse(maps, mapsPath, processId);
+
+        _tokens.Clear();
+        var encoder = new PagemapEncoder(_tokens);
+        ulong resident = 0;
+        using (PageWalker walker = PageWalker.Open(new PinnedMapsProcess(process, mappings), PageSelection.All))
+        {
+            // Every word, not only present and swapped pages: a hole can carry bits (soft-dirty) that Get-PageMap shows.
+            foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: false))
+            {
+                resident += Renumber(chunk.Words);
+                encoder.Append(PageGeometry.PageOf(chunk.FirstAddress), _words.AsSpan(0, chunk.Count));
+                LookUpNewFrames();
+                observer.Progress(new ScanProgress(processId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
+            }
+            byte[] rollup = files.ReadFile(ProcessFile.SmapsRollup);
+            byte[] smaps = files.ReadFile(ProcessFile.Smaps);
+            encoder.Finish();
+            cancel.ThrowIfCancellationRequested();
+            _writer.WriteProcess(processId, status, maps, rollup, smaps, walker.ChangedRanges, _tokens.Written);
+            _textBytes += status.Length + maps.Length + rollup.Length + smaps.Length;
+        }
+        _captured.Add(processId);
+        _pages += encoder.Pages;
+        _resident += resident;
+    }
+
+    /// <summary>
+    /// Copies a chunk's words into the buffer with each present page's PFN replaced by its frame id (or cleared when
+    /// frames are hidden, so that nothing physical can be stored), noting frames seen for the first time. Returns how
+    /// many pages are present.
+    /// </summary>
+    private ulong Renumber(ReadOnlySpan<ulong> words)
+    {
+        ulong present = 0;
+        for (int i = 0; i < words.Length; i++)
+        {
+            ulong word = words[i];
+            if ((word >> PagemapWord.PresentBit) != 0)
+            {
+                present++;
+                ulong pfn = word & PagemapWord.FrameMask;
+                word &= ~PagemapWord.FrameMask;
+                if (_frames is not null)
+                {
+                    if (pfn == 0)
+                    {
+                        throw new FramesHiddenException();
+                    }
+                    word |= Number(pfn);
+                }
+            }
+            _words[i] = word;
+        }
+        return present;
+    }
+
+    private int _newCount;
+
+    private uint Number(ulong pfn)
+    {
+        uint id = _numbering.IdOf(pfn, out bool isNew);
+        if (isNew)
+        {
+            _newPfns[_newCount] = pfn;
+            _newIds[_newCount++] = id;
+        }
+        return id;
+    }
+
+    /// <summary>Reads the kpage* words of the frames numbered since the last call, in sorted, coalesced windows.</summary>
+    private void LookUpNewFrames()
+    {
+        int n = _newCount;
+        _newCount = 0;
+        if (n == 0 || _frames is null)
+        {
+            return;
+        }
+        _frames.Lookup(_newPfns.AsSpan(0, n), _newFrames.AsSpan(0, n));
+        for (int k = 0; k < n; k++)
+        {
+            _numbering.Store(_newIds[k], _newFrames[k]);
+        }
+    }
+
+    /// <summary>Writes the frame table and puts the file in place. Returns what it holds.</summary>
+    public SnapshotInfo Complete()
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The snapshot is already complete.");
+        }
+        FrameTable? table = _frames is null ? null : _numbering.ToTable(_frames.HasCgroup);
+        _writer.WriteFrames(table, _zeroId);
+        long length = _writer.Commit();
+        _completed = true;
+        return new SnapshotInfo(_writer.Path, length, _captured, _pages, _resident, table?.Count ?? 0, _textBytes, table is not null,
+            _kernel.Release, _kernel.HostName, _kernel.CapturedAt);
+    }
+
+    private static ScanNotice FramesHiddenNotice() => new(ScanNoticeKind.FramesHidden, null,
+        "Without CAP_SYS_ADMIN the kernel hides PFNs and the kpage* files, so the snapshot holds no frames: analyses of it " +
+        "use Method ExclusiveBit, as they would live without root, and Get-PageFlags cannot read it. Take the snapshot as " +
+        "root for exact results.");
+
+    /// <summary>Closes the file; a snapshot never completed is deleted.</summary>
+    public void Dispose()
+    {
+        _frames?.Dispose();
+        _frames = null;
+        _writer.Dispose();
+    }
+
+    private sealed class FramesHiddenException : Exception
+    {
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using CowPages.Decoding;
+using CowPages.Sources;
+
+namespace CowPages.Snapshots;
+
+/// <summary>
+/// One process of a snapshot. Its text files are parsed on demand by the same parsers as live ones, and errors name
+/// the snapshot and the file inside it. Safe to read from several threads: nothing in it changes.
+/// </summary>
+internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
+{
+    private readonly string _snapshot;
+    private readonly ProcessImage _image;
+    private IReadOnlyList<MemoryMapping>? _maps;
+    private volatile bool _cannotScan;
+
+    internal SnapshotProcess(string snapshot, ProcessImage image)
+    {
+        _snapshot = snapshot;
+        _image = image;
+        PagemapPath = PathOf("pagemap");
+    }
+
+    public int ProcessId => _image.ProcessId;
+
+    public string PagemapPath { get; }
+
+    public bool CanScan => !_cannotScan;
+
+    public ProcessStatus ReadStatus() => StatusParser.Parse(Text(_image.Status), PathOf("status"), ProcessId);
+
+    public IReadOnlyList<MemoryMapping> ReadMaps() => _maps ??= MapsParser.Parse(_image.Maps, PathOf("maps"), ProcessId);
+
+    public SmapsEntry ReadSmapsRollup() => SmapsParser.ParseRollup(Text(_image.SmapsRollup), PathOf("smaps_rollup"), ProcessId);
+
+    public IReadOnlyList<SmapsEntry> ReadSmaps() => SmapsParser.Parse(Text(_image.Smaps), PathOf("smaps"), ProcessId);
+
+    public byte[] ReadFile(ProcessFile file) => _image.File(file);
+
+    public int ReadPagemap(ulong firstPage, Span<ulong> words) => _image.Pagemap.Read(firstPage, words);
+
+    /// <summary>
+    /// Answered from the stored words, for the categories they hold exactly (present, swapped); a query for any other
+    /// category (soft-dirty, zero page, huge, written) cannot be answered, and the caller reads plainly instead.
+    /// </summary>
+    public int ScanPagemap(ulong start, ulong end, PageScanQuery query, ulong maxPages, Span<PageRegion> regions, out ulong walkEnd)
+    {
+        if (((query.Required | query.AnyOf | query.Returned) & ~PagemapImage.ScannableCategories) != 0)
+        {
+            _cannotScan = true;
+        }
+        if (_cannotScan)
+        {
+            walkEnd = start;
+            return -1;
+        }
+        int found = _image.Pagemap.Scan(PageGeometry.PageOf(start), PageGeometry.PageOf(end), query, maxPages, regions, out ulong walkEndPage);
+        walkEnd = PageGeometry.AddressOf(walkEndPage);
+        return found;
+    }
+
+    /// <summary>False only where the mapping changed during the capture: those pages were not stored.</summary>
+    public bool StillMapped(MemoryMapping mapping, ulong start, ulong end)
+    {
+        foreach (AddressRange changed in _image.ChangedRanges)
+        {
+            if (changed.Start < end && start < changed.End)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private string PathOf(string file) => $"{_snapshot}: /proc/{ProcessId}/{file}";
+
+    private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+}
