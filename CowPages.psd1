@@ -15,6 +15,7 @@
         'Get-PageFlags'
         'Compare-ForkPages'
         'Get-CowSummary'
+        'Save-CowSnapshot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

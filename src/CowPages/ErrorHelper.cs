@@ -32,6 +32,12 @@ internal static class ErrorHelper
     internal static ErrorRecord InvalidRange(System.ArgumentException e, object? target) =>
         new(e, "InvalidPageRange", ErrorCategory.InvalidArgument, target) { ErrorDetails = new ErrorDetails(e.Message) };
 
+    internal static ErrorRecord SnapshotWriteFailed(System.Exception e, string path) =>
+        new(e, "SnapshotWriteFailed", ErrorCategory.WriteError, path)
+        {
+            ErrorDetails = new ErrorDetails($"Cannot write the snapshot {path}: {e.Message}"),
+        };
+
     internal static ErrorRecord PfnNotFound(ulong pfn, string flagsPath) =>
         new(new ItemNotFoundException(
                 $"PFN 0x{pfn:x} lies beyond the end of {flagsPath}: there is no such physical frame."),

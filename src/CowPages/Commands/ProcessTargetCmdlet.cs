@@ -23,11 +23,10 @@ public abstract class ProcessTargetCmdlet : CowPagesCmdlet
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     public Process[] InputObject { get; set; } = Array.Empty<Process>();
 
-    protected override void ProcessRecord()
-    {
-        IEnumerable<int> processIds = ParameterSetName == InputObjectSet ? InputObject.Select(p => p.Id) : Id;
-        ForEachProcess(processIds, Activity, ProcessTarget);
-    }
+    /// <summary>The PIDs of the current pipeline record, from -Id or -InputObject.</summary>
+    protected IEnumerable<int> TargetIds => ParameterSetName == InputObjectSet ? InputObject.Select(p => p.Id) : Id;
+
+    protected override void ProcessRecord() => ForEachProcess(TargetIds, Activity, ProcessTarget);
 
     /// <summary>The progress activity for one process, such as "Reading /proc/42/pagemap".</summary>
     protected abstract string Activity(int processId);
