@@ -191,6 +191,7 @@ public sealed class PagemapImage
 
         public int Count { get; private set; }
 
+        /// <summary>The page where the scan stopped, once <see cref="Add"/> has returned false.</summary>
         public ulong WalkEnd { get; private set; }
 
         /// <summary>Adds <paramref name="pages"/> pages with <paramref name="categories"/>; false once the scan must stop.</summary>
@@ -215,7 +216,7 @@ public sealed class PagemapImage
             }
             else if (Count == _regions.Length)
             {
-                WalkEnd = start;
+                WalkEnd = page;
                 return false;
             }
             else
@@ -225,7 +226,7 @@ public sealed class PagemapImage
             _reported += pages;
             if (_maxPages != 0 && _reported == _maxPages)
             {
-                WalkEnd = end;
+                WalkEnd = page + pages;
                 return false;
             }
             return true;

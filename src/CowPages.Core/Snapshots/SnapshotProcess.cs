@@ -44,7 +44,9 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
 
     /// <summary>
     /// Answered from the stored words, for the categories they hold exactly (present, swapped); a query for any other
-    /// category (soft-dirty, zero page, huge, written) cannot be answered, and the caller reads plainly instead.
+    /// category (soft-dirty, zero page, huge, written) cannot be answered, and the caller reads plainly instead. A range
+    /// that changed during the capture is reported as a run of its own, though no words are stored for it, so that a
+    /// walk visits it, finds through <see cref="StillMapped"/> that it changed, and says so, as the capture's walk did.
     /// </summary>
     public int ScanPagemap(ulong start, ulong end, PageScanQuery query, ulong maxPages, Span<PageRegion> regions, out ulong walkEnd)
     {
@@ -56,6 +58,30 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
         {
             walkEnd = start;
             return -1;
+        }
+        foreach (AddressRange changed in _image.ChangedRanges)
+        {
+            if (changed.End <= start || changed.Start >= end)
+            {
+                continue;
+            }
+            if (changed.Start > start)
+            {
+                end = changed.Start;
+                break;
+            }
+            walkEnd = Math.Min(changed.End, end);
+            if (maxPages != 0 && (walkEnd - start) >> PageGeometry.PageShift > maxPages)
+            {
+                walkEnd = start + PageGeometry.Bytes(maxPages);
+            }
+            if (regions.IsEmpty)
+            {
+                walkEnd = start;
+                return 0;
+            }
+            regions[0] = new PageRegion { Start = start, End = walkEnd, Categories = query.Returned & PageCategories.Present };
+            return 1;
         }
         int found = _image.Pagemap.Scan(PageGeometry.PageOf(start), PageGeometry.PageOf(end), query, maxPages, regions, out ulong walkEndPage);
         walkEnd = PageGeometry.AddressOf(walkEndPage);

@@ -28,14 +28,6 @@ public static class SnapshotReader
             using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             return Read(file, full);
         }
-        catch (SnapshotFormatException e)
-        {
-            throw ProcfsException.Malformed(full, null, e.Message);
-        }
-        catch (InvalidDataException e)
-        {
-            throw ProcfsException.Malformed(full, null, $"its compressed body is damaged ({e.Message})");
-        }
         catch (FileNotFoundException)
         {
             throw new ProcfsException(ProcfsErrorKind.NotFound, full, null, null, $"cannot open {full}: there is no such snapshot file.");
@@ -55,7 +47,25 @@ public static class SnapshotReader
         }
     }
 
-    private static SnapshotImage Read(FileStream file, string path)
+    /// <summary>Reads a snapshot from a seekable stream; <paramref name="name"/> is what errors call it.</summary>
+    /// <exception cref="ProcfsException">The stream does not hold a valid snapshot this version reads.</exception>
+    public static SnapshotImage Read(Stream stream, string name)
+    {
+        try
+        {
+            return ReadChecked(stream);
+        }
+        catch (SnapshotFormatException e)
+        {
+            throw ProcfsException.Malformed(name, null, e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            throw ProcfsException.Malformed(name, null, $"its compressed body is damaged ({e.Message})");
+        }
+    }
+
+    private static SnapshotImage ReadChecked(Stream file)
     {
         long length = file.Length;
         Span<byte> header = stackalloc byte[SnapshotFormat.HeaderLength];
@@ -97,10 +107,10 @@ public static class SnapshotReader
         return ReadBody(reader);
     }
 
-    private static void CheckCrc(FileStream file, long length)
+    private static void CheckCrc(Stream file, long length)
     {
         var crc = new Crc32();
-        byte[] buffer = new byte[1 << 20];
+        byte[] buffer = new byte[(int)Math.Min(1 << 20, length)];
         file.Position = 0;
         long left = length - 4;
         while (left > 0)
@@ -221,19 +231,30 @@ public static class SnapshotReader
             changed.Add(new AddressRange(PageGeometry.AddressOf(start), PageGeometry.AddressOf(start + pages)));
             page = start + pages;
         }
-        PagemapImage pagemap = ReadPagemap(reader, processId, ref ids);
+        PagemapImage pagemap;
+        try
+        {
+            pagemap = ReadPagemap(reader, ref ids);
+        }
+        catch (SnapshotFormatException e)
+        {
+            throw new SnapshotFormatException($"process {processId}'s pagemap: {e.Message}");
+        }
         return new ProcessImage(processId, status, maps, rollup, smaps, changed, pagemap);
     }
 
-    /// <summary>Decodes the tokens <see cref="PagemapEncoder"/> wrote; see its summary for what each means.</summary>
-    private static PagemapImage ReadPagemap(SnapshotBodyReader reader, int processId, ref FrameIdUse ids)
+    /// <summary>
+    /// Decodes the tokens <see cref="PagemapEncoder"/> wrote; see its summary for what each means. The hot path names
+    /// its values with constant texts: the caller adds the process to any error.
+    /// </summary>
+    private static PagemapImage ReadPagemap(SnapshotBodyReader reader, ref FrameIdUse ids)
     {
         var builder = new PagemapImageBuilder();
         ulong previous = 0;
         ulong previousId = 0;
         while (true)
         {
-            ulong token = reader.ReadVarint($"a pagemap token of process {processId}");
+            ulong token = reader.ReadVarint("a token");
             ulong argument = token >> 2;
             ulong room = SnapshotFormat.UserPages - builder.Cursor;
             switch (token & 3)
@@ -241,13 +262,13 @@ public static class SnapshotReader
                 case SnapshotFormat.EndToken:
                     if (argument != 0)
                     {
-                        throw reader.Fail($"process {processId}'s pagemap has the unknown token {token}");
+                        throw reader.Fail($"the token {token} is unknown");
                     }
                     return builder.Build();
                 case SnapshotFormat.GapToken:
                     if (argument == 0 || argument > room)
                     {
-                        throw reader.Fail($"process {processId}'s pagemap skips {argument} pages from page 0x{builder.Cursor:x}, which is empty or past the user address space");
+                        throw reader.Fail($"a gap of {argument} pages from page 0x{builder.Cursor:x} is empty or runs past the user address space");
                     }
                     builder.Skip(argument);
                     previous = 0;
@@ -255,31 +276,31 @@ public static class SnapshotReader
                 case SnapshotFormat.RepeatToken:
                     if (argument == 0 || argument > room)
                     {
-                        throw reader.Fail($"process {processId}'s pagemap repeats a word {argument} times from page 0x{builder.Cursor:x}, which is none or past the user address space");
+                        throw reader.Fail($"a run of {argument} pages from page 0x{builder.Cursor:x} is empty or runs past the user address space");
                     }
                     builder.AddRun(previous, argument);
                     break;
                 default:
                     if (argument > SnapshotFormat.MaxLiteralHeader || room == 0)
                     {
-                        throw reader.Fail($"process {processId}'s pagemap has a word with the unknown header {argument} or past the user address space");
+                        throw reader.Fail($"a word at page 0x{builder.Cursor:x} has the unknown header {argument} or lies past the user address space");
                     }
                     ulong flags = argument & (SnapshotFormat.MaxLiteralHeader >> 1);
                     ulong frame;
                     if ((flags >> (PagemapWord.PresentBit - SnapshotFormat.FlagShift)) != 0)
                     {
-                        long delta = reader.ReadSigned($"a frame id of process {processId}");
+                        long delta = reader.ReadSigned("a frame id");
                         frame = previousId + (ulong)delta;
                         if ((delta > 0 && frame < previousId) || (delta < 0 && frame > previousId) || frame > uint.MaxValue)
                         {
-                            throw reader.Fail($"process {processId}'s pagemap refers to a frame id outside 0-{uint.MaxValue}");
+                            throw reader.Fail($"a frame id lies outside 0-{uint.MaxValue}");
                         }
                         previousId = frame;
                         ids.Note(frame);
                     }
                     else
                     {
-                        frame = reader.ReadVarint($"a swap entry of process {processId}", PagemapWord.FrameMask);
+                        frame = reader.ReadVarint("a swap entry", PagemapWord.FrameMask);
                     }
                     previous = (flags << SnapshotFormat.FlagShift) | frame;
                     builder.Add(previous);
@@ -319,11 +340,12 @@ public static class SnapshotReader
                 values[i] = reader.ReadUInt64();
             }
         }
+        string entry = $"a {what} word";
         // Grown as the entries arrive: a count that a damaged body overstates then fails at the body's end, not in an allocation.
         ulong[] column = new ulong[Math.Min(count, 1 << 20)];
         for (int i = 0; i < count; i++)
         {
-            ulong word = reader.ReadVarint($"a {what} word");
+            ulong word = reader.ReadVarint(entry);
             if (mode == 1)
             {
                 word = word < (ulong)values.Length ? values[word] : throw reader.Fail($"a {what} entry points past its dictionary of {values.Length}");
