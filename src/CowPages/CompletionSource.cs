@@ -54,19 +54,27 @@ internal static class CompletionSource
         return true;
     }
 
-    /// <summary>A path relative to PowerShell's current location, which is not the process's working directory.</summary>
+    /// <summary>
+    /// A path relative to PowerShell's current location, which is not the process's working directory. A completer runs
+    /// inside the pipeline that completes, so the location is asked for in a nested pipeline of the same runspace.
+    /// </summary>
     private static string Resolve(string path)
     {
-        try
+        if (Runspace.DefaultRunspace is not null)
         {
-            if (Runspace.DefaultRunspace?.SessionStateProxy.Path is PathIntrinsics paths)
+            try
             {
-                return paths.GetUnresolvedProviderPathFromPSPath(path);
+                using PowerShell nested = PowerShell.Create(RunspaceMode.CurrentRunspace);
+                nested.AddScript("param($Path) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)").AddArgument(path);
+                if (nested.Invoke<string>() is { Count: 1 } resolved && resolved[0] is { Length: > 0 } full)
+                {
+                    return full;
+                }
             }
-        }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
-        {
-            // No usable runspace here: the process's working directory is the best guess.
+            catch (Exception e) when (e is RuntimeException or InvalidOperationException)
+            {
+                // No usable runspace here: the process's working directory is the best guess.
+            }
         }
         return Path.GetFullPath(path);
     }
