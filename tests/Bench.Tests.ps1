@@ -21,6 +21,9 @@ Describe 'The benchmark harness at a tiny size' {
 
     It 'prints a table row for <_>' -ForEach @(
         'Get-CowSummary -Id child (root)'
+        'Save-CowSnapshot -Id child (root)'
+        'snapshot size: bytes per resident page'
+        'Get-CowSummary -SnapshotPath child.cowsnap -Id child'
         'Compare-ForkPages -ReferenceId parent -DifferenceId child'
         'Get-PageMap -Id child -Present | Measure-Object'
         'Get-Process | Get-CowSummary'
