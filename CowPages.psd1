@@ -5,7 +5,7 @@
     Author               = 'CowPages contributors'
     CompanyName          = 'CowPages'
     Copyright            = '(c) CowPages contributors. MIT License.'
-    Description          = 'Which pages of a forked process are still shared copy-on-write with its parent, and which did the kernel really copy? CowPages decodes /proc/PID/pagemap, /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup into typed objects: the pages of a process, the flags of physical frames, a child compared with its parent page by page, and per-process copy-on-write summaries that agree with smaps. Linux only; exact answers need root, and without root it reports what the pagemap bits still prove.'
+    Description          = 'Which pages of a forked process are still shared copy-on-write with its parent, and which did the kernel really copy? CowPages decodes /proc/PID/pagemap, /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup into typed objects: the pages of a process, the flags of physical frames, a child compared with its parent page by page, and per-process copy-on-write summaries that agree with smaps; snapshots carry all of it to another host. Linux only; exact answers need root, and without root it reports what the pagemap bits still prove.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('CowPages.Format.ps1xml')
@@ -30,6 +30,7 @@
 - Get-PageFlags: page flags, map count and memory cgroup of physical frames from /proc/kpageflags, kpagecount and kpagecgroup.
 - Compare-ForkPages: a forked child against its parent, per range or per page: Shared, Copied, Zero and the one-sided states; exact by PFN as root, by the exclusive bit without.
 - Get-CowSummary: Rss, Pss, Uss and the copy-on-write split of each process or mapping, agreeing with smaps_rollup.
+- Save-CowSnapshot: processes' pagemaps, frames and procfs files in one compact file, with frames renumbered so that no physical address leaves the host; every cmdlet reads it with -SnapshotPath, on any host, as it read the live processes.
 - Help for every cmdlet and about_CowPages; default views with addresses and PFNs in hex.
 '@
         }
