@@ -103,10 +103,15 @@ public sealed class SnapshotWriter : IDisposable
         _record.Clear();
         _record.WriteByte(SnapshotFormat.ProcessTag);
         _record.WriteVarint((ulong)processId);
-        _record.WriteBytes(status);
-        _record.WriteBytes(maps);
-        _record.WriteBytes(smapsRollup);
-        _record.WriteBytes(smaps);
+        // The texts go to the compressor as they are, not through the record buffer: smaps of a process with tens of
+        // thousands of mappings is tens of megabytes.
+        foreach (byte[] text in new[] { status, maps, smapsRollup, smaps })
+        {
+            _record.WriteVarint((ulong)text.Length);
+            Flush();
+            _record.Clear();
+            Write(text);
+        }
         _record.WriteVarint((ulong)changedRanges.Count);
         ulong previousEnd = 0;
         foreach (AddressRange range in changedRanges)
