@@ -157,4 +157,14 @@ Describe 'The snapshot after the family has exited' {
         $afterExit[$_].Rows.Count | Should -Be $fromSnapshot[$_].Rows.Count
         $sameIds.LiveToSnapshot.GetEnumerator() | Where-Object { $_.Key -ne $_.Value } | Should -BeNullOrEmpty
     }
+
+    It 'saves one process of the snapshot into a smaller one, with the same results' {
+        $sub = Join-Path $work 'child-only.cowsnap'
+        $info = Save-CowSnapshot -SnapshotPath $path -Id $family.Child -Path $sub
+        $info.ProcessId | Should -Be $family.Child
+        $info.CapturedAt | Should -Be $saved.Info.CapturedAt
+        $info.Length | Should -BeLessThan $saved.Info.Length
+        $before = Get-CowSummary -SnapshotPath $path -Id $family.Child -ByMapping | ConvertTo-Json -Compress
+        Get-CowSummary -SnapshotPath $sub -Id $family.Child -ByMapping | ConvertTo-Json -Compress | Should -Be $before
+    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using CowPages.Decoding;
 using CowPages.Frames;
 using CowPages.Reporting;
@@ -14,13 +15,17 @@ namespace CowPages.Snapshots;
 /// Captures processes from a source (the live procfs, or another snapshot) into a snapshot file, one process at a
 /// time, as close to one moment as the kernel allows without stopping anything. For each process it reads status and
 /// maps, then the pagemap of every mapping (every word, holes included, in 1 MiB chunks), looking up the kpage* words
-/// of each chunk's new frames right after the chunk, as the live cmdlets do; then smaps_rollup and smaps. So a
+/// of each chunk's new frames right after the chunk, as the live cmdlets do; and smaps_rollup and smaps, after the
+/// pagemap or, for a large process, meanwhile on another thread, as Get-CowSummary reads them. So a
 /// process's maps, pagemap and frames are as close together in time as in a live Get-CowSummary, and a snapshot
 /// answers as a live run would have at that moment. A process whose mapping changes while it is read has that range
 /// recorded as changed, and analyses of the snapshot report it just as a live walk would.
 /// </summary>
 public sealed class SnapshotCapture : IDisposable
 {
+    /// <summary>From this resident size up, smaps is read on another thread while the pagemap is walked.</summary>
+    private const ulong OverlapSmapsKiB = 8 * 1024;
+
     private readonly IProcfsSource _source;
     private readonly SnapshotWriter _writer;
     private readonly SnapshotKernel _kernel;
@@ -72,7 +77,9 @@ public sealed class SnapshotCapture : IDisposable
                 frames = null;
             }
         }
-        DateTimeOffset capturedAt = source is SnapshotSource snapshot ? snapshot.CapturedAt : DateTimeOffset.UtcNow;
+        // To the millisecond, as the file keeps it, so that the SnapshotInfo returned says what a reader will see.
+        DateTimeOffset capturedAt = source is SnapshotSource snapshot ? snapshot.CapturedAt
+            : DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var kernel = new SnapshotKernel(WriterName, source.Kernel.Release, source.Kernel.HostName, capturedAt,
             (int)PageGeometry.PageSize, framesVisible: false, zeroFrameId: 0);
         SnapshotWriter writer = SnapshotWriter.Create(path);
@@ -147,14 +154,21 @@ public sealed class SnapshotCapture : IDisposable
         byte[] status = files.ReadFile(ProcessFile.Status);
         byte[] maps = files.ReadFile(ProcessFile.Maps);
         string pagemapPath = process.PagemapPath;
-        string mapsPath = pagemapPath.EndsWith("pagemap", StringComparison.Ordinal) ? pagemapPath[..^"pagemap".Length] + "maps" : pagemapPath;
-        List<MemoryMapping> mappings = MapsParser.Parse(maps, mapsPath, processId);
+        string folder = pagemapPath.EndsWith("pagemap", StringComparison.Ordinal) ? pagemapPath[..^"pagemap".Length] : pagemapPath + ": ";
+        List<MemoryMapping> mappings = MapsParser.Parse(maps, folder + "maps", processId);
+        ProcessStatus parsed = StatusParser.Parse(Encoding.UTF8.GetString(status), folder + "status", processId);
 
+        // smaps is the kernel's own walk of the page tables, about as long as ours: for a large process it is read on
+        // another thread meanwhile, as Get-CowSummary does, so that the two overlap instead of adding up.
+        Task<(byte[] Rollup, byte[] Smaps)>? kernelTotals = parsed.ResidentKiB >= OverlapSmapsKiB
+            ? Task.Run(() => ReadKernelTotals(files))
+            : null;
         _tokens.Clear();
         var encoder = new PagemapEncoder(_tokens);
         ulong resident = 0;
-        using (PageWalker walker = PageWalker.Open(new PinnedMapsProcess(process, mappings), PageSelection.All))
+        try
         {
+            using PageWalker walker = PageWalker.Open(new PinnedMapsProcess(process, mappings), PageSelection.All);
             // Every word, not only present and swapped pages: a hole can carry bits (soft-dirty) that Get-PageMap shows.
             foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: false))
             {
@@ -163,17 +177,35 @@ public sealed class SnapshotCapture : IDisposable
                 LookUpNewFrames();
                 observer.Progress(new ScanProgress(processId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
             }
-            byte[] rollup = files.ReadFile(ProcessFile.SmapsRollup);
-            byte[] smaps = files.ReadFile(ProcessFile.Smaps);
+            (byte[] rollup, byte[] smaps) = kernelTotals?.GetAwaiter().GetResult() ?? ReadKernelTotals(files);
+            kernelTotals = null;
             encoder.Finish();
             cancel.ThrowIfCancellationRequested();
             _writer.WriteProcess(processId, status, maps, rollup, smaps, walker.ChangedRanges, _tokens.Written);
             _textBytes += status.Length + maps.Length + rollup.Length + smaps.Length;
         }
+        finally
+        {
+            // The walk failed: the texts are not wanted, but their reader is waited for, so that it neither outlives
+            // the process source nor leaves an unobserved exception.
+            if (kernelTotals is not null)
+            {
+                try
+                {
+                    kernelTotals.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                }
+            }
+        }
         _captured.Add(processId);
         _pages += encoder.Pages;
         _resident += resident;
     }
+
+    private static (byte[] Rollup, byte[] Smaps) ReadKernelTotals(IProcessFiles files) =>
+        (files.ReadFile(ProcessFile.SmapsRollup), files.ReadFile(ProcessFile.Smaps));
 
     /// <summary>
     /// Copies a chunk's words into the buffer with each present page's PFN replaced by its frame id (or cleared when
