@@ -73,14 +73,14 @@ try {
 
     # A snapshot reads every pagemap word and all three kpage* words of every frame, where the summary skips empty
     # ranges and most map counts; it is measured against the summary of the same child, in the same run.
-    Write-BenchStep 'Save-CowSnapshot -Id child'
-    $summary = [pscustomobject]@{ WorkMs = $m.MedianMs; WallMs = $m.MedianMs }
+    Write-BenchStep 'Save-CowSnapshot -Id child, alternating with Get-CowSummary -Id child'
     $snapshotPath = Join-Path $OutputDir 'child.cowsnap'
-    $save = Measure-Cmdlet -Runs $Runs { Save-CowSnapshot -Id $child -Path $snapshotPath }
+    $summaryRun, $save = Measure-CmdletPair -Runs $Runs { Get-CowSummary -Id $child } { Save-CowSnapshot -Id $child -Path $snapshotPath }
+    $summary = [pscustomobject]@{ WorkMs = $summaryRun.MedianMs; WallMs = $summaryRun.MedianMs }
     $info = $save.Output
     $rows.Add((New-BenchRow -Work 'Save-CowSnapshot -Id child (root)' -Target '<= 2 x Get-CowSummary' -Limit 2 -Ms $save.MedianMs -Pages $info.ResidentPages `
         -Reference $summary -ReferenceName 'Get-CowSummary -Id child' -Peak $save `
-        -Note ("{0:N0} pages, {1:N0} resident, {2:N0} frames with their kpage* words" -f $info.Pages, $info.ResidentPages, $info.Frames)))
+        -Note ("{0:N0} pages, {1:N0} resident, {2:N0} frames with their kpage* words; timed alternately with the summary" -f $info.Pages, $info.ResidentPages, $info.Frames)))
     $perPage = New-BenchRow -Work '  snapshot size: bytes per resident page' -Target '<= 9 B + text' -Ms 0 `
         -Note ("{0:N0} bytes for {1:N0} resident pages: {2:N2} B a page, text included ({3:N0} bytes of maps, smaps and status before compression)" -f `
             $info.Length, $info.ResidentPages, $info.BytesPerResidentPage, $info.TextBytes)

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using CowPages.Frames;
 
 namespace CowPages.Snapshots;
 
@@ -8,21 +7,18 @@ namespace CowPages.Snapshots;
 /// Replaces physical frame numbers with opaque ids, 1, 2, 3 ... in the order the capture first sees them, so that no
 /// physical address leaves the host (they help Rowhammer-style attacks, which is why the kernel hides them) while equal
 /// frames keep equal ids across every captured process. Id 0 is never given: in a pagemap word it means "hidden".
-/// The PFN-to-id map is a table of 4096-entry blocks, made as PFNs fall in them: neighbouring pages usually have
-/// neighbouring frames, so a lookup is an array access, and memory follows the spread of the frames seen.
+/// The PFN-to-id map is a table of 1024-entry blocks (4 MiB of physical memory each), made as PFNs fall in them: the
+/// kernel hands out frames in runs, so neighbouring pages usually have neighbouring frames, a lookup is an array
+/// access, and memory follows the spread of the frames seen rather than the size of physical memory.
 /// </summary>
 internal sealed class FrameNumbering
 {
-    private const int BlockShift = 12;
+    private const int BlockShift = 10;
     private const ulong BlockMask = (1UL << BlockShift) - 1;
 
     private readonly Dictionary<ulong, uint[]> _blocks = new();
     private ulong _lastKey = ulong.MaxValue;
     private uint[]? _lastBlock;
-
-    private ulong[] _flags = new ulong[4096];
-    private ulong[] _mapCounts = new ulong[4096];
-    private ulong[] _cgroups = new ulong[4096];
 
     /// <summary>How many ids are given; they run from 1 to this.</summary>
     public int Count { get; private set; }
@@ -58,26 +54,4 @@ internal sealed class FrameNumbering
         }
         return id;
     }
-
-    /// <summary>Records the kpage* words of frame <paramref name="id"/>.</summary>
-    public void Store(uint id, in FrameInfo frame)
-    {
-        int index = (int)id - 1;
-        if (index >= _flags.Length)
-        {
-            int size = Math.Max(index + 1, (int)Math.Min(Array.MaxLength, (long)_flags.Length * 2));
-            Array.Resize(ref _flags, size);
-            Array.Resize(ref _mapCounts, size);
-            Array.Resize(ref _cgroups, size);
-        }
-        _flags[index] = frame.Flags;
-        _mapCounts[index] = frame.MapCount;
-        _cgroups[index] = frame.CgroupInode;
-    }
-
-    /// <summary>The frame table of every id given, with kpagecgroup only when the kernel has it.</summary>
-    public FrameTable ToTable(bool withCgroups) => new(
-        _flags.AsSpan(0, Count).ToArray(),
-        _mapCounts.AsSpan(0, Count).ToArray(),
-        withCgroups ? _cgroups.AsSpan(0, Count).ToArray() : null);
 }

@@ -31,12 +31,13 @@ public sealed class SnapshotCapture : IDisposable
     private readonly SnapshotKernel _kernel;
     private readonly SnapshotBuffer _tokens = new(1 << 20);
     private readonly ulong[] _words = new ulong[PageWalker.DefaultChunkPages];
-    private readonly ulong[] _newPfns = new ulong[PageWalker.DefaultChunkPages];
-    private readonly uint[] _newIds = new uint[PageWalker.DefaultChunkPages];
-    private readonly FrameInfo[] _newFrames = new FrameInfo[PageWalker.DefaultChunkPages];
+    private ulong[] _newPfns = new ulong[PageWalker.DefaultChunkPages];
+    private uint[] _newIds = new uint[PageWalker.DefaultChunkPages];
+    private FrameInfo[] _newFrames = new FrameInfo[PageWalker.DefaultChunkPages];
     private readonly List<int> _captured = new();
     private FrameNumbering _numbering = new();
     private FrameReader? _frames;
+    private FrameColumns? _columns;
     private ulong _zeroId;
     private ulong _pages;
     private ulong _resident;
@@ -49,6 +50,7 @@ public sealed class SnapshotCapture : IDisposable
         _writer = writer;
         _kernel = kernel;
         _frames = frames;
+        _columns = frames is null ? null : new FrameColumns(mapCounts: true, cgroups: frames.HasCgroup);
     }
 
     /// <summary>The processes stored so far, in capture order.</summary>
@@ -140,6 +142,7 @@ public sealed class SnapshotCapture : IDisposable
                 }
                 _frames?.Dispose();
                 _frames = null;
+                _columns = null;
                 _numbering = new FrameNumbering();
                 _newCount = 0;
                 _zeroId = 0;
@@ -244,6 +247,13 @@ public sealed class SnapshotCapture : IDisposable
         uint id = _numbering.IdOf(pfn, out bool isNew);
         if (isNew)
         {
+            if (_newCount == _newPfns.Length)
+            {
+                // Only when a lookup failed and left its frames pending.
+                Array.Resize(ref _newPfns, _newCount * 2);
+                Array.Resize(ref _newIds, _newCount * 2);
+                Array.Resize(ref _newFrames, _newCount * 2);
+            }
             _newPfns[_newCount] = pfn;
             _newIds[_newCount++] = id;
         }
@@ -254,16 +264,24 @@ public sealed class SnapshotCapture : IDisposable
     private void LookUpNewFrames()
     {
         int n = _newCount;
-        _newCount = 0;
         if (n == 0 || _frames is null)
         {
+            _newCount = 0;
             return;
         }
         _frames.Lookup(_newPfns.AsSpan(0, n), _newFrames.AsSpan(0, n));
+        // Ids are given in order, so the frames arrive in id order: each is encoded into the table's columns at once.
+        // Should the lookup fail, they stay pending and are looked up with the next chunk's.
         for (int k = 0; k < n; k++)
         {
-            _numbering.Store(_newIds[k], _newFrames[k]);
+            if (_newIds[k] != _columns!.Count + 1)
+            {
+                throw new InvalidOperationException($"Frame id {_newIds[k]} came after {_columns.Count}.");
+            }
+            ref FrameInfo frame = ref _newFrames[k];
+            _columns.Add(frame.Flags, frame.MapCount, frame.CgroupInode);
         }
+        _newCount = 0;
     }
 
     /// <summary>Writes the frame table and puts the file in place. Returns what it holds.</summary>
@@ -273,11 +291,10 @@ public sealed class SnapshotCapture : IDisposable
         {
             throw new InvalidOperationException("The snapshot is already complete.");
         }
-        FrameTable? table = _frames is null ? null : _numbering.ToTable(_frames.HasCgroup);
-        _writer.WriteFrames(table, _zeroId);
+        _writer.WriteFrames(_columns, _zeroId);
         long length = _writer.Commit();
         _completed = true;
-        return new SnapshotInfo(_writer.Path, length, _captured, _pages, _resident, table?.Count ?? 0, _textBytes, table is not null,
+        return new SnapshotInfo(_writer.Path, length, _captured, _pages, _resident, _columns?.Count ?? 0, _textBytes, _columns is not null,
             _kernel.Release, _kernel.HostName, _kernel.CapturedAt);
     }
 

@@ -127,7 +127,10 @@ public sealed class SnapshotWriter : IDisposable
     }
 
     /// <summary>Ends the processes and writes the frame table (null when frames were hidden) and the zero page's id.</summary>
-    public void WriteFrames(FrameTable? frames, ulong zeroFrameId)
+    public void WriteFrames(FrameTable? frames, ulong zeroFrameId) =>
+        WriteFrames(frames is null ? null : FrameColumns.From(frames), zeroFrameId);
+
+    internal void WriteFrames(FrameColumns? frames, ulong zeroFrameId)
     {
         if (!_kernelWritten || _processesEnded)
         {
@@ -147,12 +150,20 @@ public sealed class SnapshotWriter : IDisposable
         _record.WriteVarint((ulong)frames.Count);
         _record.WriteVarint((ulong)frames.Fields);
         Flush();
-        foreach (Sources.FrameFields field in new[] { Sources.FrameFields.Flags, Sources.FrameFields.MapCount, Sources.FrameFields.Cgroup })
+        foreach (FrameColumns.Column column in frames.InFileOrder())
         {
-            if (frames.Column(field) is ulong[] column)
+            _record.Clear();
+            _record.WriteByte(column.Dictionary ? (byte)1 : (byte)0);
+            if (column.Dictionary)
             {
-                WriteColumn(column, dictionary: field != Sources.FrameFields.MapCount);
+                _record.WriteVarint((ulong)column.Values.Count);
+                foreach (ulong value in column.Values)
+                {
+                    _record.WriteUInt64(value);
+                }
             }
+            Flush();
+            Write(column.Entries.Written);
         }
     }
 
@@ -180,49 +191,6 @@ public sealed class SnapshotWriter : IDisposable
         File.Move(_temporaryPath, _path, overwrite: true);
         _committed = true;
         return length;
-    }
-
-    /// <summary>A column of one word per frame: raw varints, or indexes into a dictionary of its distinct values.</summary>
-    private void WriteColumn(ulong[] column, bool dictionary)
-    {
-        var index = new Dictionary<ulong, int>();
-        var values = new List<ulong>();
-        if (dictionary)
-        {
-            foreach (ulong word in column)
-            {
-                if (!index.ContainsKey(word))
-                {
-                    if (values.Count == SnapshotFormat.MaxDictionary)
-                    {
-                        dictionary = false;
-                        break;
-                    }
-                    index[word] = values.Count;
-                    values.Add(word);
-                }
-            }
-        }
-        _record.Clear();
-        _record.WriteByte(dictionary ? (byte)1 : (byte)0);
-        if (dictionary)
-        {
-            _record.WriteVarint((ulong)values.Count);
-            foreach (ulong value in values)
-            {
-                _record.WriteUInt64(value);
-            }
-        }
-        foreach (ulong word in column)
-        {
-            _record.WriteVarint(dictionary ? (ulong)index[word] : word);
-            if (_record.Length >= 1 << 16)
-            {
-                Flush();
-                _record.Clear();
-            }
-        }
-        Flush();
     }
 
     private void Flush()

@@ -79,6 +79,27 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
+    public void AColumnWithMoreDistinctWordsThanADictionaryHoldsReadsBackTheSame()
+    {
+        // kpagecgroup words are dictionary-coded until the 65,537th distinct one; then the column turns into plain words.
+        const int frames = SnapshotFormat.MaxDictionary + 10;
+        ulong[] flags = new ulong[frames], counts = new ulong[frames], cgroups = new ulong[frames];
+        for (int i = 0; i < frames; i++)
+        {
+            flags[i] = (ulong)(i % 7);
+            counts[i] = (ulong)i;
+            cgroups[i] = (ulong)i * 3 + 1;
+        }
+        var kernel = new SnapshotKernel("test", "6.18", "host", DateTimeOffset.UnixEpoch, 4096, true, 5);
+        string path = _files.PathOf("columns.cowsnap");
+        SnapshotWriter.Write(new SnapshotImage(kernel, Array.Empty<ProcessImage>(), new FrameTable(flags, counts, cgroups)), path);
+        FrameTable read = SnapshotReader.Read(path).Frames!;
+        Assert.Equal(flags, read.Column(FrameFields.Flags));
+        Assert.Equal(counts, read.Column(FrameFields.MapCount));
+        Assert.Equal(cgroups, read.Column(FrameFields.Cgroup));
+    }
+
+    [Fact]
     public void AMissingFileIsNotFound()
     {
         var e = Assert.Throws<ProcfsException>(() => SnapshotReader.Read(_files.PathOf("absent.cowsnap")));
