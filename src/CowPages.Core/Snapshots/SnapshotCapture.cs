@@ -37,6 +37,8 @@ public sealed class SnapshotCapture : IDisposable
     private readonly List<int> _captured = new();
     private FrameNumbering _numbering = new();
     private FrameReader? _frames;
+    private FrameReader? _cgroups;
+    private FrameInfo[] _newCgroups = new FrameInfo[PageWalker.DefaultChunkPages];
     private FrameColumns? _columns;
     private ulong _zeroId;
     private ulong _pages;
@@ -44,13 +46,17 @@ public sealed class SnapshotCapture : IDisposable
     private long _textBytes;
     private bool _completed;
 
-    private SnapshotCapture(IProcfsSource source, SnapshotWriter writer, SnapshotKernel kernel, FrameReader? frames)
+    /// <summary>Below this many new frames a chunk's kpagecgroup words are read on the capture's own thread.</summary>
+    private const int ParallelLookupMinimum = 1024;
+
+    private SnapshotCapture(IProcfsSource source, SnapshotWriter writer, SnapshotKernel kernel, FrameReader? frames, FrameReader? cgroups)
     {
         _source = source;
         _writer = writer;
         _kernel = kernel;
         _frames = frames;
-        _columns = frames is null ? null : new FrameColumns(mapCounts: true, cgroups: frames.HasCgroup);
+        _cgroups = cgroups;
+        _columns = frames is null ? null : new FrameColumns(mapCounts: true, cgroups: cgroups is not null);
     }
 
     /// <summary>The processes stored so far, in capture order.</summary>
@@ -67,16 +73,27 @@ public sealed class SnapshotCapture : IDisposable
     /// <exception cref="UnauthorizedAccessException">No permission to create the file.</exception>
     public static SnapshotCapture Begin(IProcfsSource source, string path, IScanObserver observer)
     {
-        FrameReader? frames = null;
+        // kpagecgroup goes through a reader of its own, so that its words can be read on another thread while the
+        // kpageflags and kpagecount words of the same frames are read on this one: each word costs the kernel about
+        // the same, and these lookups are most of a capture's time.
+        FrameReader? frames = null, cgroups = null;
         if (source.FramesVisible)
         {
             try
             {
-                frames = FrameReader.Open(source, FrameFields.All);
+                frames = FrameReader.Open(source, FrameFields.Flags | FrameFields.MapCount);
+                cgroups = FrameReader.Open(source, FrameFields.Cgroup);
+                if (!cgroups.HasCgroup)
+                {
+                    cgroups.Dispose();
+                    cgroups = null;
+                }
             }
             catch (ProcfsException e) when (e.Kind is ProcfsErrorKind.AccessDenied or ProcfsErrorKind.NotFound)
             {
-                frames = null;
+                frames?.Dispose();
+                cgroups?.Dispose();
+                frames = cgroups = null;
             }
         }
         // To the millisecond, as the file keeps it, so that the SnapshotInfo returned says what a reader will see.
@@ -85,7 +102,7 @@ public sealed class SnapshotCapture : IDisposable
         var kernel = new SnapshotKernel(WriterName, source.Kernel.Release, source.Kernel.HostName, capturedAt,
             (int)PageGeometry.PageSize, framesVisible: false, zeroFrameId: 0);
         SnapshotWriter writer = SnapshotWriter.Create(path);
-        var capture = new SnapshotCapture(source, writer, kernel, frames);
+        var capture = new SnapshotCapture(source, writer, kernel, frames, cgroups);
         try
         {
             writer.WriteKernel(kernel);
@@ -142,6 +159,8 @@ public sealed class SnapshotCapture : IDisposable
                 }
                 _frames?.Dispose();
                 _frames = null;
+                _cgroups?.Dispose();
+                _cgroups = null;
                 _columns = null;
                 _numbering = new FrameNumbering();
                 _newCount = 0;
@@ -253,6 +272,7 @@ public sealed class SnapshotCapture : IDisposable
                 Array.Resize(ref _newPfns, _newCount * 2);
                 Array.Resize(ref _newIds, _newCount * 2);
                 Array.Resize(ref _newFrames, _newCount * 2);
+                Array.Resize(ref _newCgroups, _newCount * 2);
             }
             _newPfns[_newCount] = pfn;
             _newIds[_newCount++] = id;
@@ -269,7 +289,33 @@ public sealed class SnapshotCapture : IDisposable
             _newCount = 0;
             return;
         }
-        _frames.Lookup(_newPfns.AsSpan(0, n), _newFrames.AsSpan(0, n));
+        if (_newCgroups.Length < _newPfns.Length)
+        {
+            Array.Resize(ref _newCgroups, _newPfns.Length);
+        }
+        Task? cgroups = null;
+        if (_cgroups is not null && n >= ParallelLookupMinimum)
+        {
+            cgroups = Task.Run(() => _cgroups.Lookup(_newPfns.AsSpan(0, n), _newCgroups.AsSpan(0, n), FrameFields.Cgroup, default));
+        }
+        try
+        {
+            _frames.Lookup(_newPfns.AsSpan(0, n), _newFrames.AsSpan(0, n));
+        }
+        catch when (cgroups is not null)
+        {
+            // Never left running: it shares the PFN buffer, which the next chunk refills.
+            ((IAsyncResult)cgroups).AsyncWaitHandle.WaitOne();
+            throw;
+        }
+        if (cgroups is not null)
+        {
+            cgroups.GetAwaiter().GetResult();
+        }
+        else if (_cgroups is not null)
+        {
+            _cgroups.Lookup(_newPfns.AsSpan(0, n), _newCgroups.AsSpan(0, n), FrameFields.Cgroup, default);
+        }
         // Ids are given in order, so the frames arrive in id order: each is encoded into the table's columns at once.
         // Should the lookup fail, they stay pending and are looked up with the next chunk's.
         for (int k = 0; k < n; k++)
@@ -279,7 +325,7 @@ public sealed class SnapshotCapture : IDisposable
                 throw new InvalidOperationException($"Frame id {_newIds[k]} came after {_columns.Count}.");
             }
             ref FrameInfo frame = ref _newFrames[k];
-            _columns.Add(frame.Flags, frame.MapCount, frame.CgroupInode);
+            _columns.Add(frame.Flags, frame.MapCount, _newCgroups[k].CgroupInode);
         }
         _newCount = 0;
     }
@@ -308,6 +354,8 @@ public sealed class SnapshotCapture : IDisposable
     {
         _frames?.Dispose();
         _frames = null;
+        _cgroups?.Dispose();
+        _cgroups = null;
         _writer.Dispose();
     }
 

@@ -62,6 +62,18 @@ public sealed class SnapshotCaptureTests : IDisposable
     }
 
     [Fact]
+    public void FramesLookedUpOnTwoThreadsKeepTheirOwnWords()
+    {
+        SnapshotSource original = SyntheticSnapshot.Dense(20_000);
+        SnapshotSource captured = Capture(original, "dense.cowsnap", 77);
+        var same = new SourceEquivalence(original, captured);
+        same.PageMaps(77, presentOnly: true);
+        same.Summaries(77, null, byMapping: false);
+        same.Frames();
+        Assert.Equal(20_000, same.FramesPaired);
+    }
+
+    [Fact]
     public void ARangeThatChangedDuringTheCaptureIsLeftOutAndReportedByEveryWalk()
     {
         SnapshotSource original = SyntheticSnapshot.Source();

@@ -49,6 +49,36 @@ internal static class SyntheticSnapshot
 
     public static SnapshotSource Source(bool framesVisible = true) => new("/synthetic.cowsnap", Create(framesVisible));
 
+    /// <summary>
+    /// One process with <paramref name="pages"/> resident anonymous pages in one mapping, each on its own frame, the
+    /// frames in a scattered order and each with its own kpagecgroup word: enough new frames in one chunk that a
+    /// capture reads their kpage* words on two threads.
+    /// </summary>
+    public static SnapshotSource Dense(int pages)
+    {
+        const ulong start = 0x7f1000000000;
+        var builder = new PagemapImageBuilder();
+        builder.Skip(PageGeometry.PageOf(start));
+        for (int i = 0; i < pages; i++)
+        {
+            builder.Add(Present | (i % 4 == 0 ? Exclusive : 0) | (1 + (ulong)((long)i * 7919 % pages)));
+        }
+        string maps = $"{start:x}-{start + (ulong)pages * 4096:x} rw-p 00000000 00:00 0 \n";
+        var process = new ProcessImage(77, Encoding.UTF8.GetBytes("Name:\tdense\nPPid:\t1\nVmRSS:\t 4 kB\n"), Encoding.UTF8.GetBytes(maps),
+            Encoding.UTF8.GetBytes("Rss: 4 kB\n"), Encoding.UTF8.GetBytes(maps), Array.Empty<AddressRange>(), builder.Build());
+        var flags = new ulong[pages];
+        var counts = new ulong[pages];
+        var cgroups = new ulong[pages];
+        for (int i = 0; i < pages; i++)
+        {
+            flags[i] = (ulong)(PageFlags.Anon | PageFlags.Mmap) | (ulong)(i % 3);
+            counts[i] = 1 + (ulong)(i % 2);
+            cgroups[i] = 1000 + (ulong)i;
+        }
+        var kernel = new SnapshotKernel("test", "6.18", "host", DateTimeOffset.UnixEpoch, 4096, true, 0);
+        return new SnapshotSource("/dense.cowsnap", new SnapshotImage(kernel, new[] { process }, new FrameTable(flags, counts, cgroups)));
+    }
+
     /// <summary>The frame id of the parent's anonymous page <paramref name="index"/>: scattered, never the zero page.</summary>
     private static ulong SharedFrame(int index) => 1000 + (ulong)(index * 7919 % 2_500);
 
