@@ -26,6 +26,9 @@ public sealed class SnapshotCapture : IDisposable
     /// <summary>From this resident size up, smaps is read on another thread while the pagemap is walked.</summary>
     private const ulong OverlapSmapsKiB = 8 * 1024;
 
+    /// <summary>Below this many new frames a chunk's kpagecgroup words are read on the capture's own thread.</summary>
+    private const int ParallelLookupMinimum = 1024;
+
     private readonly IProcfsSource _source;
     private readonly SnapshotWriter _writer;
     private readonly SnapshotKernel _kernel;
@@ -34,20 +37,17 @@ public sealed class SnapshotCapture : IDisposable
     private ulong[] _newPfns = new ulong[PageWalker.DefaultChunkPages];
     private uint[] _newIds = new uint[PageWalker.DefaultChunkPages];
     private FrameInfo[] _newFrames = new FrameInfo[PageWalker.DefaultChunkPages];
+    private FrameInfo[] _newCgroups = new FrameInfo[PageWalker.DefaultChunkPages];
     private readonly List<int> _captured = new();
     private FrameNumbering _numbering = new();
     private FrameReader? _frames;
     private FrameReader? _cgroups;
-    private FrameInfo[] _newCgroups = new FrameInfo[PageWalker.DefaultChunkPages];
     private FrameColumns? _columns;
     private ulong _zeroId;
     private ulong _pages;
     private ulong _resident;
     private long _textBytes;
     private bool _completed;
-
-    /// <summary>Below this many new frames a chunk's kpagecgroup words are read on the capture's own thread.</summary>
-    private const int ParallelLookupMinimum = 1024;
 
     private SnapshotCapture(IProcfsSource source, SnapshotWriter writer, SnapshotKernel kernel, FrameReader? frames, FrameReader? cgroups)
     {
@@ -101,7 +101,17 @@ public sealed class SnapshotCapture : IDisposable
             : DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var kernel = new SnapshotKernel(WriterName, source.Kernel.Release, source.Kernel.HostName, capturedAt,
             (int)PageGeometry.PageSize, framesVisible: false, zeroFrameId: 0);
-        SnapshotWriter writer = SnapshotWriter.Create(path);
+        SnapshotWriter writer;
+        try
+        {
+            writer = SnapshotWriter.Create(path);
+        }
+        catch
+        {
+            frames?.Dispose();
+            cgroups?.Dispose();
+            throw;
+        }
         var capture = new SnapshotCapture(source, writer, kernel, frames, cgroups);
         try
         {
