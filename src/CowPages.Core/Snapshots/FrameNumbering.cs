@@ -16,6 +16,10 @@ internal sealed class FrameNumbering
     private const int BlockShift = 10;
     private const ulong BlockMask = (1UL << BlockShift) - 1;
 
+    /// <summary>Blocks of PFNs below 2^34 (64 TiB of memory) are found by index; any above, through a dictionary.</summary>
+    private const ulong IndexedBlocks = 1UL << 24;
+
+    private uint[]?[] _indexed = new uint[]?[64];
     private readonly Dictionary<ulong, uint[]> _blocks = new();
     private ulong _lastKey = ulong.MaxValue;
     private uint[]? _lastBlock;
@@ -34,11 +38,7 @@ internal sealed class FrameNumbering
         }
         else
         {
-            if (!_blocks.TryGetValue(key, out block!))
-            {
-                block = new uint[1 << BlockShift];
-                _blocks[key] = block;
-            }
+            block = Block(key);
             _lastKey = key;
             _lastBlock = block;
         }
@@ -53,5 +53,23 @@ internal sealed class FrameNumbering
             id = (uint)++Count;
         }
         return id;
+    }
+
+    private uint[] Block(ulong key)
+    {
+        if (key < IndexedBlocks)
+        {
+            if (key >= (ulong)_indexed.Length)
+            {
+                Array.Resize(ref _indexed, (int)Math.Max(key + 1, (ulong)_indexed.Length * 2));
+            }
+            return _indexed[key] ??= new uint[1 << BlockShift];
+        }
+        if (!_blocks.TryGetValue(key, out uint[]? block))
+        {
+            block = new uint[1 << BlockShift];
+            _blocks[key] = block;
+        }
+        return block;
     }
 }

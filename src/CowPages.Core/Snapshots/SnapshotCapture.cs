@@ -36,6 +36,9 @@ public sealed class SnapshotCapture : IDisposable
     private readonly ulong[] _words = new ulong[PageWalker.DefaultChunkPages];
     private ulong[] _newPfns = new ulong[PageWalker.DefaultChunkPages];
     private uint[] _newIds = new uint[PageWalker.DefaultChunkPages];
+    private bool[] _newExclusive = new bool[PageWalker.DefaultChunkPages];
+    private ulong[] _countPfns = new ulong[PageWalker.DefaultChunkPages];
+    private int[] _countSlots = new int[PageWalker.DefaultChunkPages];
     private FrameInfo[] _newFrames = new FrameInfo[PageWalker.DefaultChunkPages];
     private FrameInfo[] _newCgroups = new FrameInfo[PageWalker.DefaultChunkPages];
     private readonly List<int> _captured = new();
@@ -261,7 +264,7 @@ public sealed class SnapshotCapture : IDisposable
                     {
                         throw new FramesHiddenException();
                     }
-                    word |= Number(pfn);
+                    word |= Number(pfn, (word >> PagemapWord.ExclusiveBit & 1) != 0);
                 }
             }
             _words[i] = word;
@@ -271,7 +274,7 @@ public sealed class SnapshotCapture : IDisposable
 
     private int _newCount;
 
-    private uint Number(ulong pfn)
+    private uint Number(ulong pfn, bool exclusive = false)
     {
         uint id = _numbering.IdOf(pfn, out bool isNew);
         if (isNew)
@@ -281,16 +284,25 @@ public sealed class SnapshotCapture : IDisposable
                 // Only when a lookup failed and left its frames pending.
                 Array.Resize(ref _newPfns, _newCount * 2);
                 Array.Resize(ref _newIds, _newCount * 2);
+                Array.Resize(ref _newExclusive, _newCount * 2);
+                Array.Resize(ref _countPfns, _newCount * 2);
+                Array.Resize(ref _countSlots, _newCount * 2);
                 Array.Resize(ref _newFrames, _newCount * 2);
                 Array.Resize(ref _newCgroups, _newCount * 2);
             }
             _newPfns[_newCount] = pfn;
+            _newExclusive[_newCount] = exclusive;
             _newIds[_newCount++] = id;
         }
         return id;
     }
 
-    /// <summary>Reads the kpage* words of the frames numbered since the last call, in sorted, coalesced windows.</summary>
+    /// <summary>
+    /// Reads the kpage* words of the frames numbered since the last call, in sorted, coalesced windows: kpageflags, then
+    /// kpagecount only where the pagemap has not already given it, as Get-CowSummary does (a small page with the
+    /// exclusive bit is mapped exactly once, which is what kpagecount would say), while kpagecgroup is read on another
+    /// thread. Each word costs the kernel about the same, and these lookups are most of a capture's time.
+    /// </summary>
     private void LookUpNewFrames()
     {
         int n = _newCount;
@@ -310,7 +322,8 @@ public sealed class SnapshotCapture : IDisposable
         }
         try
         {
-            _frames.Lookup(_newPfns.AsSpan(0, n), _newFrames.AsSpan(0, n));
+            _frames.Lookup(_newPfns.AsSpan(0, n), _newFrames.AsSpan(0, n), FrameFields.Flags, default);
+            LookUpMapCounts(n);
         }
         catch when (cgroups is not null)
         {
@@ -338,6 +351,28 @@ public sealed class SnapshotCapture : IDisposable
             _columns.Add(frame.Flags, frame.MapCount, _newCgroups[k].CgroupInode);
         }
         _newCount = 0;
+    }
+
+    /// <summary>Large folios are left to kpagecount: there the exclusive bit and the count follow different rules on 6.x.</summary>
+    private void LookUpMapCounts(int n)
+    {
+        int wanted = 0;
+        for (int k = 0; k < n; k++)
+        {
+            ref FrameInfo frame = ref _newFrames[k];
+            if (_newExclusive[k] && frame.Found && (frame.Flags & Summary.CowCounters.LargeFolioFlags) == 0)
+            {
+                frame.MapCount = 1;
+                continue;
+            }
+            frame.MapCount = 0;
+            _countPfns[wanted] = _newPfns[k];
+            _countSlots[wanted++] = k;
+        }
+        if (wanted > 0)
+        {
+            _frames!.Lookup(_countPfns.AsSpan(0, wanted), _newFrames, FrameFields.MapCount, _countSlots.AsSpan(0, wanted));
+        }
     }
 
     /// <summary>Writes the frame table and puts the file in place. Returns what it holds.</summary>

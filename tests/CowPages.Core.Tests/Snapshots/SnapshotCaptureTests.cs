@@ -74,6 +74,28 @@ public sealed class SnapshotCaptureTests : IDisposable
     }
 
     [Fact]
+    public void KpagecountIsReadExceptForSmallPagesTheExclusiveBitSaysAreMappedOnce()
+    {
+        // Four pages: small and exclusive, small and shared, a THP head that is exclusive, and a small exclusive page
+        // whose table says 7, which no kernel shows: it proves the count was taken from the bit, not read.
+        const ulong start = 0x7f2000000000;
+        var builder = new PagemapImageBuilder();
+        builder.Skip(PageGeometry.PageOf(start));
+        builder.Add(SyntheticSnapshot.Present | SyntheticSnapshot.Exclusive | 1);
+        builder.Add(SyntheticSnapshot.Present | 2);
+        builder.Add(SyntheticSnapshot.Present | SyntheticSnapshot.Exclusive | 3);
+        builder.Add(SyntheticSnapshot.Present | SyntheticSnapshot.Exclusive | 4);
+        string maps = $"{start:x}-{start + 4 * 4096:x} rw-p 00000000 00:00 0 \n";
+        var process = new ProcessImage(9, System.Text.Encoding.UTF8.GetBytes("Name:\tx\nPPid:\t1\n"), System.Text.Encoding.UTF8.GetBytes(maps),
+            Array.Empty<byte>(), Array.Empty<byte>(), Array.Empty<AddressRange>(), builder.Build());
+        ulong anon = (ulong)PageFlags.Anon, thp = (ulong)(PageFlags.Anon | PageFlags.Thp | PageFlags.CompoundHead);
+        var table = new FrameTable(new[] { anon, anon, thp, anon }, new ulong[] { 1, 2, 5, 7 }, null);
+        var kernel = new SnapshotKernel("test", "6.18", "host", DateTimeOffset.UnixEpoch, 4096, true, 0);
+        SnapshotSource captured = Capture(new SnapshotSource("/counts.cowsnap", new SnapshotImage(kernel, new[] { process }, table)), "counts.cowsnap", 9);
+        Assert.Equal(new ulong[] { 1, 2, 5, 1 }, captured.Image.Frames!.Column(FrameFields.MapCount));
+    }
+
+    [Fact]
     public void ARangeThatChangedDuringTheCaptureIsLeftOutAndReportedByEveryWalk()
     {
         SnapshotSource original = SyntheticSnapshot.Source();

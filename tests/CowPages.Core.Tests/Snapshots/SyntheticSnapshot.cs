@@ -178,7 +178,9 @@ internal static class SyntheticSnapshot
         {
             ulong id = (ulong)i + 1;
             flags[i] = id is >= 100 and < 110 || id == 302 ? cache : anon | (id % 5 == 0 ? (ulong)PageFlags.Dirty : 0);
-            counts[i] = id >= 3_600 ? 1UL : 2UL;
+            // Exclusive pages are mapped once, as the kernel's PM_MMAP_EXCLUSIVE says: the copies, and the parent's copy of a
+            // private file page (300).
+            counts[i] = id >= 3_600 || id == 300 ? 1UL : 2UL;
             cgroups[i] = id % 3 == 0 ? 4242UL : 17UL;
         }
         flags[ZeroId - 1] = (ulong)(PageFlags.ZeroPage | PageFlags.Reserved);
