@@ -95,6 +95,17 @@ Describe 'Save-CowSnapshot of the live page family' {
         $err[0].TargetObject | Should -Be 2147483646
     }
 
+    It 'saves a kernel thread, which has no memory, and reads it back as live: no objects and no error' {
+        $kthreadd = 2
+        (Get-Content "/proc/$kthreadd/status" -TotalCount 1) | Should -Match 'kthreadd'
+        $info = Save-CowSnapshot -Id $kthreadd -Path "$work/kthread.cowsnap"
+        $info.ProcessId | Should -Be $kthreadd
+        $info.Pages | Should -Be 0
+        Get-CowSummary -SnapshotPath "$work/kthread.cowsnap" -Id $kthreadd -ErrorAction Stop | Should -BeNullOrEmpty
+        Get-PageMap -SnapshotPath "$work/kthread.cowsnap" -Id $kthreadd -ErrorAction Stop | Should -BeNullOrEmpty
+        Compare-ForkPages -SnapshotPath "$work/kthread.cowsnap" -DifferenceId $kthreadd -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
     It 'writes no file when no process could be saved' {
         $warnings = $null
         Save-CowSnapshot -Id 2147483646 -Path "$work/none.cowsnap" -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty

@@ -195,7 +195,7 @@ public sealed class SnapshotCapture : IDisposable
 
         // smaps is the kernel's own walk of the page tables, about as long as ours: for a large process it is read on
         // another thread meanwhile, as Get-CowSummary does, so that the two overlap instead of adding up.
-        Task<(byte[] Rollup, byte[] Smaps)>? kernelTotals = parsed.ResidentKiB >= OverlapSmapsKiB
+        Task<(byte[] Rollup, byte[] Smaps)>? kernelTotals = parsed.ResidentKiB >= OverlapSmapsKiB && mappings.Count > 0
             ? Task.Run(() => ReadKernelTotals(files))
             : null;
         _tokens.Clear();
@@ -212,7 +212,9 @@ public sealed class SnapshotCapture : IDisposable
                 LookUpNewFrames();
                 observer.Progress(new ScanProgress(processId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
             }
-            (byte[] rollup, byte[] smaps) = kernelTotals?.GetAwaiter().GetResult() ?? ReadKernelTotals(files);
+            // A kernel thread or zombie has no memory, and no smaps to read (ESRCH): the analyses never ask for it.
+            (byte[] rollup, byte[] smaps) = kernelTotals?.GetAwaiter().GetResult()
+                ?? (mappings.Count == 0 ? (Array.Empty<byte>(), Array.Empty<byte>()) : ReadKernelTotals(files));
             kernelTotals = null;
             encoder.Finish();
             cancel.ThrowIfCancellationRequested();
