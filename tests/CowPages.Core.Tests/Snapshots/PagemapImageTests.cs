@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using CsCheck;
 using Xunit;
 
-namespace CowPages.Core.Tests;
+namespace CowPages.Core.Tests.Snapshots;
 
 /// <summary>
 /// A snapshot's in-memory pagemap against a plain array of the same words: reads anywhere, and PAGEMAP_SCAN answered as

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using Xunit;
 
-namespace CowPages.Core.Tests;
+namespace CowPages.Core.Tests.Snapshots;
 
 /// <summary>
 /// A capture followed by a read gives a source on which every analysis returns what it returns on the captured source,

@@ -6,7 +6,7 @@ using System.Linq;
 using CsCheck;
 using Xunit;
 
-namespace CowPages.Core.Tests;
+namespace CowPages.Core.Tests.Snapshots;
 
 /// <summary>The format's building blocks: varints, zigzag, CRC-32 and the pagemap tokens.</summary>
 public class SnapshotEncodingTests

@@ -6,7 +6,7 @@ using System.Text;
 using CsCheck;
 using Xunit;
 
-namespace CowPages.Core.Tests;
+namespace CowPages.Core.Tests.Snapshots;
 
 /// <summary>
 /// The snapshot file: an image written and read back is the same image, and a file that is truncated, damaged, of a

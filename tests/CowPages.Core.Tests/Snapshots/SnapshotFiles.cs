@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
 
-namespace CowPages.Core.Tests;
+namespace CowPages.Core.Tests.Snapshots;
 
 /// <summary>
 /// Snapshot files for the tests: a folder of their own that is removed afterwards, and the packaging of a raw body into

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 
-namespace CowPages.Core.Tests;
+namespace CowPages.Core.Tests.Snapshots;
 
 /// <summary>What an analysis told its observer besides its objects.</summary>
 internal sealed class RecordingObserver : IScanObserver
