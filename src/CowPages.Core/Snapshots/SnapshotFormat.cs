@@ -51,11 +51,3 @@ internal static class SnapshotFormat
     /// <summary>Frame words are kept raw when the dictionary of distinct values would grow past this.</summary>
     public const int MaxDictionary = 1 << 16;
 }
-
-/// <summary>What a reader found wrong with a snapshot; turned into a <see cref="ProcfsException"/> naming the file.</summary>
-internal sealed class SnapshotFormatException : Exception
-{
-    public SnapshotFormatException(string message) : base(message)
-    {
-    }
-}
