@@ -16,6 +16,9 @@
         'Compare-ForkPages'
         'Get-CowSummary'
         'Save-CowSnapshot'
+        'Show-CowMap'
+        'Export-CowReport'
+        'Measure-PageFlags'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -31,6 +34,9 @@
 - Compare-ForkPages: a forked child against its parent, per range or per page: Shared, Copied, Zero and the one-sided states; exact by PFN as root, by the exclusive bit without.
 - Get-CowSummary: Rss, Pss, Uss and the copy-on-write split of each process or mapping, agreeing with smaps_rollup.
 - Save-CowSnapshot: processes' pagemaps, frames and procfs files in one compact file, with frames renumbered so that no physical address leaves the host; every cmdlet reads it with -SnapshotPath, on any host, as it read the live processes.
+- Show-CowMap: a map of a child's address space in the terminal, one row per range, that shows where the copies sit, down to one 4 KiB copy in a 2 MiB huge page.
+- Export-CowReport: one self-contained HTML file for a ticket, with the map as SVG, a sortable table of ranges, a bar chart of summaries and a time chart of samples.
+- Measure-PageFlags: the page-types table of a process or of physical memory, one row per distinct kpageflags word, at page-types' speed.
 - Help for every cmdlet and about_CowPages; default views with addresses and PFNs in hex.
 '@
         }

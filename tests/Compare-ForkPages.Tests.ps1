@@ -12,8 +12,8 @@ AfterAll {
     Stop-PageFamily $family
 }
 
-Describe 'Compare-ForkPages on a live process family, by PFN' {
-    It '<Reference> vs <Difference>, <Region>: <Shared> shared, <Copied> copied, <ReferenceOnly>/<DifferenceOnly> one-sided, <NotPresent> absent' -ForEach $ForkExpectations {
+Describe 'Compare-ForkPages on a live process family, by PFN' -Tag Kernel {
+    It '<Reference> vs <Difference>, <Region>: <Shared> shared, <Copied> copied, <Zero> zero, <ReferenceOnly>/<DifferenceOnly> one-sided, <NotPresent> absent' -ForEach $ForkExpectations {
         $rows = @(Compare-Region $family $Reference $Difference $Region)
         $rows.Count | Should -Be 1
         $row = $rows[0]
@@ -26,7 +26,7 @@ Describe 'Compare-ForkPages on a live process family, by PFN' {
         $row.ReferenceOnly | Should -Be $ReferenceOnly
         $row.DifferenceOnly | Should -Be $DifferenceOnly
         $row.NotPresent | Should -Be $NotPresent
-        $row.Zero | Should -Be 0
+        $row.Zero | Should -Be $Zero
         $row.Swapped | Should -Be 0
         $row.CopiedBytes | Should -Be ($Copied * 4096)
         $row.SharedBytes | Should -Be ($Shared * 4096)
@@ -36,7 +36,7 @@ Describe 'Compare-ForkPages on a live process family, by PFN' {
         $r = $family.Regions.thp
         $parentFrames = Get-PageMap -Id $family.Parent -Address $r.Address -Count $r.Pages | Get-PageFlags
         if (@($parentFrames | Where-Object { $_.Flags.HasFlag([CowPages.PageFlags]::Thp) }).Count -ne 512) {
-            Set-ItResult -Skipped -Because 'the kernel could not allocate a transparent huge page for the fixture (THP in madvise mode, memory fragmented)'
+            Set-ItResult -Skipped -Because "the kernel could not allocate a transparent huge page for the fixture (THP mode: $($KernelFacts.ThpMode); memory fragmented?)"
         }
         $pages = Compare-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Address $r.Address -Count $r.Pages -PerPage
         $copied = @($pages | Where-Object State -eq Copied)

@@ -15,6 +15,7 @@ Describe 'Tab completion' {
     It 'completes -<Parameter> of <Command> to live PIDs with their command names' -ForEach @(
         @{ Command = 'Get-PageMap'; Parameter = 'Id' }
         @{ Command = 'Get-CowSummary'; Parameter = 'Id' }
+        @{ Command = 'Measure-PageFlags'; Parameter = 'Id' }
         @{ Command = 'Compare-ForkPages'; Parameter = 'DifferenceId' }
         @{ Command = 'Compare-ForkPages'; Parameter = 'ReferenceId' }
     ) {
@@ -49,6 +50,11 @@ Describe 'Tab completion' {
     It 'completes -Mapping of Compare-ForkPages from -DifferenceId' {
         $matches = Complete "Compare-ForkPages -DifferenceId $($family.Child) -Mapping *pagefam"
         $matches.ListItemText | Where-Object { $_ -like '*pagefamily.dat' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'completes -Mapping of Measure-PageFlags from -Id' {
+        $matches = Complete "Measure-PageFlags -Id $($family.Parent) -Mapping [he"
+        $matches.ListItemText | Should -Be '[heap]'
     }
 
     It 'completes nothing for -Mapping when the process is unknown' {

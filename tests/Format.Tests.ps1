@@ -19,7 +19,7 @@ AfterAll {
     Stop-PageFamily $family
 }
 
-Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'SnapshotInfo' {
+Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'PageFlagsCount', 'SnapshotInfo' {
     It 'has a table view registered for the type' {
         $views = (Get-FormatData -TypeName "CowPages.$_").FormatViewDefinition
         @($views | ForEach-Object { $_.Control.GetType().Name }) | Should -Contain 'TableControl'
@@ -136,5 +136,31 @@ Describe 'Save-CowSnapshot output' {
         finally {
             Remove-Item $path -ErrorAction SilentlyContinue
         }
+    }
+}
+
+Describe 'Measure-PageFlags output' {
+    It 'shows page-types'' columns: the word in hex, pages, MiB and the flag names, grouped by process' {
+        $rows = Measure-PageFlags -Id $family.Child
+        $lines = Show-Table $rows
+        ($lines -join "`n") | Should -Match "Pages of: process $($family.Child)"
+        Get-HeaderLine $lines | Should -Be 'Flags', 'Pages', 'MiB', 'Names'
+        $most = $rows | Sort-Object Pages -Descending | Select-Object -First 1
+        $row = $lines | Where-Object { $_ -match ('^\s*0x{0:x16}\s' -f [uint64]$most.Flags) }
+        ($row -split '\s+' | Where-Object { $_ })[0..2] | Should -Be ('0x{0:x16}' -f [uint64]$most.Flags), $most.Pages, ('{0:0.00}' -f ($most.Bytes / 1MB))
+        $row | Should -Match ([regex]::Escape(($most.Flags -split ', ')[0]))
+        $most.Flags | Should -BeOfType [CowPages.PageFlags]
+    }
+
+    It 'heads each mapping''s rows with its name under -ByMapping, and physical memory as such' {
+        ((Show-Table (Measure-PageFlags -Id $family.Child -Mapping '[stack]' -ByMapping)) -join "`n") | Should -Match ([regex]::Escape("Pages of: process $($family.Child), [stack]"))
+        ((Show-Table (Measure-PageFlags -Pfn 0 -Count 4096)) -join "`n") | Should -Match 'Pages of: physical memory'
+    }
+
+    It 'lists a row with the raw word in hex' {
+        $row = Measure-PageFlags -Id $family.Child | Select-Object -First 1
+        $lines = Show-List $row
+        $lines | Should -Contain ('Raw       : 0x{0:x16}' -f [uint64]$row.Flags)
+        $lines | Should -Contain "Pages     : $($row.Pages)"
     }
 }

@@ -1,14 +1,38 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/KernelFacts.ps1
+    $KernelFacts = Get-KernelFacts
     $family = Start-PageFamily
     $sizeFields = 'Rss', 'Pss', 'Uss', 'Swap', 'Anonymous', 'File', 'Shmem', 'CowShared', 'CowPrivate', 'FileCopies', 'Ksm', 'Zero', 'LargeFolio'
+
+    function Measure-AnonymousFrames {
+        <#
+        The copy-on-write split of a process by an independent walk: Get-PageMap's present anonymous pages, their frames
+        from Get-PageFlags, and a rule of its own for each page. It knows where the kernel lies: on a kernel that sets
+        KPF_KSM on every anonymous page (kernelprobe's ksm_flag_bogus), a page counts as KSM only if the process has
+        merged pages at all (/proc/PID/ksm_merging_pages, 5.19+).
+        #>
+        param([int]$ProcessId)
+        $merging = [long](Get-Content "/proc/$ProcessId/ksm_merging_pages" -ErrorAction SilentlyContinue)
+        $ksmTrusted = -not $KernelFacts.KsmFlagBogus -or $merging -gt 0
+        $counts = @{ CowShared = 0; CowPrivate = 0; Ksm = 0; Zero = 0 }
+        $frames = Get-PageMap -Id $ProcessId -Present | Where-Object { -not $_.FileOrSharedAnon } | Get-PageFlags
+        foreach ($frame in $frames) {
+            $kind = if ($frame.Flags.HasFlag([CowPages.PageFlags]::ZeroPage)) { 'Zero' }
+            elseif ($ksmTrusted -and $frame.Flags.HasFlag([CowPages.PageFlags]::Ksm)) { 'Ksm' }
+            elseif ($frame.MapCount -gt 1) { 'CowShared' }
+            else { 'CowPrivate' }
+            $counts[$kind] += 4096
+        }
+        $counts
+    }
 }
 
 AfterAll {
     Stop-PageFamily $family
 }
 
-Describe 'Get-CowSummary on a live process family' {
+Describe 'Get-CowSummary on a live process family' -Tag Kernel {
     It 'summarises each process once, by PFN, with its name and parent' {
         $rows = Get-CowSummary -Id $family.Parent, $family.Child, $family.Grandchild
         $rows.Count | Should -Be 3
@@ -29,12 +53,26 @@ Describe 'Get-CowSummary on a live process family' {
         }
     }
 
-    It 'agrees with a page-by-page walk of pagemap and kpagecount' {
+    It 'agrees with a page-by-page walk of pagemap, kpageflags and kpagecount that knows this kernel''s KSM flag' {
         foreach ($id in $family.Parent, $family.Child, $family.Grandchild) {
-            $frames = Get-PageMap -Id $id -Present | Where-Object { -not $_.FileOrSharedAnon } | Get-PageFlags
+            $walk = Measure-AnonymousFrames $id
             $summary = Get-CowSummary -Id $id
-            $summary.CowShared | Should -Be (4096 * @($frames | Where-Object MapCount -gt 1).Count)
-            $summary.CowPrivate | Should -Be (4096 * @($frames | Where-Object MapCount -eq 1).Count)
+            foreach ($field in 'CowShared', 'CowPrivate', 'Ksm', 'Zero') {
+                $summary.$field | Should -Be $walk[$field] -Because "$field of PID $id"
+            }
+            # The family never asked for merging, and no two of its pages are alike.
+            $summary.Ksm | Should -Be 0
+        }
+    }
+
+    It 'counts the pages the family only read as Zero, outside Rss, where the kernel maps a zero page' {
+        if (-not $KernelFacts.ZeroPage) {
+            Set-ItResult -Skipped -Because "this kernel ($($KernelFacts.Release)) maps no zero page (booted with pvm_no_zero_page=1?)"
+        }
+        foreach ($id in $family.Parent, $family.Child, $family.Grandchild) {
+            $summary = Get-CowSummary -Id $id
+            $summary.Zero | Should -BeGreaterOrEqual (7 * 4096)
+            $summary.Rss | Should -Be (Read-SmapsRollup $id)['Rss']
         }
     }
 
@@ -43,6 +81,7 @@ Describe 'Get-CowSummary on a live process family' {
         @{ Role = 'Child'; Copies = 3; Shared = 3; Cache = 1 }
         @{ Role = 'Grandchild'; Copies = 3; Shared = 3; Cache = 1 }
     ) {
+        # The copies are anonymous pages: the bogus KSM flag moves them from FileCopies to Ksm.
         $row = Get-CowSummary -Id $family.$Role -ByMapping | Where-Object Mapping -like '*pagefamily.dat'
         $row.FileCopies | Should -Be ($Copies * 4096)
         $row.CowShared | Should -Be ($Shared * 4096)
@@ -64,7 +103,15 @@ Describe 'Get-CowSummary on a live process family' {
         foreach ($field in 'Rss', 'Uss', 'Swap', 'Anonymous', 'File', 'Shmem', 'CowShared', 'CowPrivate', 'FileCopies', 'LargeFolio') {
             ($rows | Measure-Object $field -Sum).Sum | Should -Be $total.$field -Because $field
         }
-        [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss) | Should -BeLessThan ($rows.Count + 1)
+        # Pss moves whenever another process maps or unmaps the same library pages between the two calls: a
+        # difference counts only when it repeats.
+        $pssGap = [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss)
+        for ($try = 0; $try -lt 3 -and $pssGap -ge $rows.Count + 1; $try++) {
+            $total = Get-CowSummary -Id $family.Child
+            $rows = Get-CowSummary -Id $family.Child -ByMapping
+            $pssGap = [math]::Abs(($rows | Measure-Object Pss -Sum).Sum - $total.Pss)
+        }
+        $pssGap | Should -BeLessThan ($rows.Count + 1)
     }
 
     It 'counts the transparent huge page as a large folio' {
@@ -77,7 +124,7 @@ Describe 'Get-CowSummary on a live process family' {
     }
 }
 
-Describe 'Get-CowSummary against the kernel''s own accounting' {
+Describe 'Get-CowSummary against the kernel''s own accounting' -Tag Kernel {
     It 'agrees with smaps_rollup for every quiescent process on the machine' {
         $compared = [System.Collections.Generic.List[int]]::new()
         $mismatches = [System.Collections.Generic.List[string]]::new()
@@ -115,13 +162,14 @@ Describe 'Get-CowSummary against the kernel''s own accounting' {
         }
         $compared | Should -Contain $family.Parent
         $compared | Should -Contain $family.Grandchild
-        $compared.Count | Should -BeGreaterThan 5
+        # The family and at least two others: a kernel-matrix guest runs little more than its init, a shell and this pwsh.
+        $compared.Count | Should -BeGreaterOrEqual 5
         $mismatches | Should -BeNullOrEmpty
     }
 }
 
 Describe 'Get-CowSummary -Method' {
-    It 'summarises <_> by the exclusive bit when root asks, without a warning, with the same totals as by PFN' -ForEach 'Parent', 'Child', 'Grandchild' {
+    It 'summarises <_> by the exclusive bit when root asks, without a warning, with the same totals as by PFN' -ForEach 'Parent', 'Child', 'Grandchild' -Tag Kernel {
         $id = $family.$_
         $exact = Get-CowSummary -Id $id -Method Pfn
         $fast = Get-CowSummary -Id $id -Method ExclusiveBit -WarningVariable warned
@@ -132,15 +180,30 @@ Describe 'Get-CowSummary -Method' {
             $fast.$field | Should -Be $exact.$field -Because $field
         }
         $fast.CowShared + $fast.CowPrivate | Should -Be ($exact.CowShared + $exact.CowPrivate + $exact.Ksm)
-        # The kernel's Pss is printed in whole kB; the exact one is summed in the kernel's fixed point.
+        # The kernel's Pss is printed in whole kB; the exact one is summed in the kernel's fixed point. Pss moves when
+        # another process maps or unmaps the same library pages between the two calls: a mismatch counts if it repeats.
+        for ($try = 0; $try -lt 3 -and [math]::Floor($exact.Pss / 1024) * 1024 -ne $fast.Pss; $try++) {
+            $exact = Get-CowSummary -Id $id -Method Pfn
+            $fast = Get-CowSummary -Id $id -Method ExclusiveBit
+        }
         [math]::Floor($exact.Pss / 1024) * 1024 | Should -Be $fast.Pss
     }
 
-    It 'splits the child''s anonymous memory by the exclusive bit as the pagemap shows it' {
+    It 'splits the child''s anonymous memory by the exclusive bit as the pagemap shows it, zero pages apart' -Tag Kernel {
         $present = Get-PageMap -Id $family.Child -Present | Where-Object { -not $_.FileOrSharedAnon }
+        $anonymous = @($present | Where-Object { -not $KernelFacts.ZeroPfn -or $_.Pfn -ne $KernelFacts.ZeroPfn })
         $fast = Get-CowSummary -Id $family.Child -Method ExclusiveBit
-        $fast.CowPrivate | Should -Be (4096 * @($present | Where-Object Exclusive).Count)
-        $fast.CowShared | Should -Be (4096 * @($present | Where-Object { -not $_.Exclusive }).Count)
+        $fast.CowPrivate | Should -Be (4096 * @($anonymous | Where-Object Exclusive).Count)
+        $fast.CowShared | Should -Be (4096 * @($anonymous | Where-Object { -not $_.Exclusive }).Count)
+    }
+
+    It 'gives <_> the Rss, Anonymous and Swap of smaps_rollup by the exclusive bit' -ForEach 'Parent', 'Child', 'Grandchild' -Tag Kernel {
+        $id = $family.$_
+        $fast = Get-CowSummary -Id $id -Method ExclusiveBit
+        $kernel = Read-SmapsRollup $id
+        $fast.Rss | Should -Be $kernel['Rss']
+        $fast.Anonymous | Should -Be $kernel['Anonymous']
+        $fast.Swap | Should -Be $kernel['Swap']
     }
 
     It 'completes -Method with the two methods' {

@@ -1,5 +1,7 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
+    . $PSScriptRoot/KernelFacts.ps1
+    $KernelFacts = Get-KernelFacts
     $family = Start-PageFamily
 }
 
@@ -8,7 +10,7 @@ AfterAll {
 }
 
 Describe 'Get-PageFlags on a live process family' {
-    It 'shows the seed case: written pages of a private file mapping are anonymous, swap-backed copies' {
+    It 'shows the seed case: written pages of a private file mapping are anonymous, swap-backed copies' -Tag Kernel {
         $frames = Get-RegionPages $family $family.Parent file | Get-PageFlags
         $frames.Count | Should -Be 3
         $byAddress = @{}
@@ -37,7 +39,7 @@ Describe 'Get-PageFlags on a live process family' {
         $frame.Address | Should -Be $family.Regions.anon.Address
     }
 
-    It 'counts the mappers of each frame: 3 for pages the family still shares, 1 for the parent''s own' {
+    It 'counts the mappers of each frame: 3 for pages the family still shares, 1 for the parent''s own' -Tag Kernel {
         $frames = Get-RegionPages $family $family.Parent anon | Get-PageFlags
         $frames.Count | Should -Be 64
         ($frames | Where-Object MapCount -eq 1).Count | Should -Be 12
@@ -45,10 +47,27 @@ Describe 'Get-PageFlags on a live process family' {
         ($frames | Where-Object MapCount -eq 3).Count | Should -Be 48
     }
 
-    It 'marks pages the parent wrote after the fork as anon-exclusive (PG_anon_exclusive, KPF bit 34)' {
+    It 'marks pages the parent wrote after the fork as anon-exclusive (PG_anon_exclusive, KPF bit 34)' -Tag Kernel {
+        if ($KernelFacts.AnonExclusiveBit -eq $false) {
+            Set-ItResult -Skipped -Because "this kernel ($($KernelFacts.Release)) has no PG_anon_exclusive (5.19+) in kpageflags bit 34"
+        }
         $r = $family.Regions.swapme
         $frames = Get-PageMap -Id $family.Parent -Address $r.Address -Count $r.Pages | Get-PageFlags
         $frames | ForEach-Object { $_.AnonExclusive | Should -BeTrue }
+    }
+
+    It 'flags the frame of pages that were only read as the zero page, mapped by nobody, where the kernel has one' -Tag Kernel {
+        if (-not $KernelFacts.ZeroPage) {
+            Set-ItResult -Skipped -Because "this kernel ($($KernelFacts.Release)) maps no zero page (booted with pvm_no_zero_page=1?)"
+        }
+        $frames = Get-RegionPages $family $family.Parent readonly | Select-Object -Skip 1 | Get-PageFlags
+        $frames.Count | Should -Be 7
+        $frames | ForEach-Object {
+            $_.Pfn | Should -Be $KernelFacts.ZeroPfn
+            $_.Flags.HasFlag([CowPages.PageFlags]::ZeroPage) | Should -BeTrue
+            $_.Flags.HasFlag([CowPages.PageFlags]::Anon) | Should -BeFalse
+            $_.MapCount | Should -Be 0
+        }
     }
 
     It 'scans a range of frames with -Pfn and -Count' {

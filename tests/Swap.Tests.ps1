@@ -88,6 +88,20 @@ Describe 'Get-PageMap on swapped-out pages' {
         }
     }
 
+    It 'Measure-PageFlags leaves swapped pages out, where page-types counts them under its swap pseudo-flag' {
+        . (Join-Path $RepoRoot 'tools/PageTypes.ps1')
+        $pageTypes = Install-PageTypes
+        $r = $family.Regions.swapme
+        Measure-PageFlags -Id $family.Parent -Address $r.Address -Count $r.Pages | Should -BeNullOrEmpty
+        $raw = & $pageTypes -r -p $family.Parent -a "$($r.Address / $PageSize)+$($r.Pages)" | Where-Object { $_ -match '^0x' }
+        $raw | Should -HaveCount 1
+        $word, $count, $null = -split $raw
+        [Convert]::ToUInt64($word.Substring(2), 16) -band ([uint64]1 -shl 62) | Should -Not -Be 0
+        $count | Should -Be 16
+        Compare-PageFlagsTable (Measure-PageFlags -Id $family.Parent) (Read-PageTypesTable $pageTypes @('-p', "$($family.Parent)")) |
+            Should -BeNullOrEmpty -Because 'the rest of the process still agrees with page-types'
+    }
+
     It 'leaves the children, which never had these pages, untouched' {
         (Get-RegionPages $family $family.Child swapme | Where-Object { $_.Present -or $_.Swapped }).Count | Should -Be 0
     }

@@ -52,8 +52,8 @@ AfterAll {
 Describe 'CowPages as an unprivileged user (uid 65534)' {
     It 'the probe ran as nobody and reported' {
         $probeExit | Should -Be 0 -Because ($probeLog -join "`n")
-        $report.Regions.Count | Should -Be 21
-        $report.Forks.Count | Should -Be 21
+        $report.Regions.Count | Should -Be $FamilyExpectations.Count
+        $report.Forks.Count | Should -Be $ForkExpectations.Count
     }
 
     It '<Role> <Region>: the same <Present> present, <File> file and <Anon> anon pages as root sees' -ForEach $FamilyExpectations {
@@ -80,9 +80,22 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.PageFlagsError.Message | Should -Match 'root'
     }
 
+    It 'stops Measure-PageFlags with one PermissionDenied error naming /proc/kpageflags' {
+        $report.MeasureFlagsError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.MeasurePageFlagsCommand'
+        $report.MeasureFlagsError.Category | Should -Be 'PermissionDenied'
+        $report.MeasureFlagsError.Message | Should -Match '/proc/kpageflags'
+        $report.MeasuredFrames | Should -Be 0
+    }
+
     It 'compares <Reference> and <Difference> in <Region> by the exclusive bit: <Shared> shared, <Copied> copied' -ForEach ($ForkExpectations | Where-Object Region -ne 'thp') {
         $row = $report.Forks | Where-Object { $_.Reference -eq $Reference -and $_.Difference -eq $Difference -and $_.Region -eq $Region }
         $row.Method | Should -Be 'ExclusiveBit'
+        if ($Zero -and -not $KernelFacts.PagemapScan) {
+            # Without PAGEMAP_SCAN's PAGE_IS_PFNZERO an unprivileged reader cannot tell the zero page from a shared page.
+            $Shared += $Zero
+            $Zero = 0
+        }
+        $row.Zero | Should -Be $Zero
         $row.Shared | Should -Be $Shared
         $row.Copied | Should -Be $Copied
         $row.ReferenceOnly | Should -Be $ReferenceOnly
@@ -174,7 +187,7 @@ Describe 'Snapshots without CAP_SYS_ADMIN' {
 Describe 'CowPages as root without CAP_SYS_ADMIN' {
     It 'the probe ran and reported' {
         $capProbeExit | Should -Be 0 -Because ($capProbeLog -join "`n")
-        $capReport.Regions.Count | Should -Be 21
+        $capReport.Regions.Count | Should -Be $FamilyExpectations.Count
     }
 
     It 'sees the same pagemap bits but no PFNs, and warns why' {
@@ -204,5 +217,11 @@ Describe 'CowPages as root without CAP_SYS_ADMIN' {
     It 'can still read /proc/kpageflags, which only file permissions guard' {
         $capReport.PageFlagsError | Should -BeNullOrEmpty
         $capReport.PageFlagsCount | Should -Be 1
+    }
+
+    It 'measures physical frames, but stops Measure-PageFlags -Id with one error that says the PFNs are hidden' {
+        $capReport.MeasuredFrames | Should -Be 16
+        $capReport.MeasureFlagsError.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.MeasurePageFlagsCommand'
+        $capReport.MeasureFlagsError.Message | Should -Match 'CAP_SYS_ADMIN'
     }
 }

@@ -23,9 +23,10 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $repo = Split-Path -Parent $PSScriptRoot
-foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport') {
+foreach ($part in 'BenchTiming', 'BenchNative', 'BenchFixture', 'BenchReport', 'BenchPageFlags') {
     . (Join-Path $PSScriptRoot "bench/$part.ps1")
 }
+. (Join-Path $PSScriptRoot 'PageTypes.ps1')
 if (-not $OutputDir) { $OutputDir = Join-Path $repo 'out/bench' }
 # A relative path would be taken for a module name by Import-Module.
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -41,6 +42,7 @@ Write-Host "Compiling the C fixtures and readers into $OutputDir" -ForegroundCol
 Build-BenchNative -SourceDir (Join-Path $repo 'tests/bench') -OutputDir $OutputDir
 $bin = @{}
 foreach ($name in 'benchfixture', 'cowsum', 'forkcmp', 'pmread', 'rollups') { $bin[$name] = Join-Path $OutputDir $name }
+$bin.pagetypes = Install-PageTypes
 Import-Module (Join-Path $ModulePath 'CowPages.psd1') -Force
 # Each row runs its cmdlet once before timing it: that warms the JIT and finds the zero page (cached per session).
 
@@ -66,7 +68,7 @@ try {
     # Uss and Pss are left out: library pages' map counts move whenever another process starts or exits.
     $agree = $s.Rss -eq $c.Fields.rss * 4096 -and $s.CowShared -eq $c.Fields.cow_shared * 4096 -and $s.CowPrivate -eq $c.Fields.cow_private * 4096
     $rows.Add((New-BenchRow -Work 'Get-CowSummary -Id child (root)' -Target '<= 1.25 x C' -Limit 1.25 -Ms $m.MedianMs -Pages $c.Fields.pages `
-        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Note $(if ($agree) { 'Rss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
+        -Reference $c -ReferenceName 'cowsum (C)' -Peak $m -Agrees $agree -Note $(if ($agree) { 'Rss, CowShared, CowPrivate equal the C reader''s' } else { 'DISAGREES with the C reader' })))
     $extra = New-BenchRow -Work 'peak extra working set, summarising the child' -Target '<= 64 MiB' -Ms $m.MedianMs -Peak $m
     $extra.Met = if ($extra.ExtraMiB -le 64) { 'yes' } else { 'NO' }
     $rows.Add($extra)
@@ -100,8 +102,47 @@ try {
     $copied = ($m.Output | Measure-Object Copied -Sum).Sum
     $agree = $shared -eq $c.Fields.shared -and $copied -eq $c.Fields.copied
     $rows.Add((New-BenchRow -Work 'Compare-ForkPages -ReferenceId parent -DifferenceId child' -Target '<= 1.5 x C' -Limit 1.5 -Ms $m.MedianMs `
-        -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m `
+        -Pages $c.Fields.pages -Reference $c -ReferenceName 'forkcmp (C)' -Peak $m -Agrees $agree `
         -Note ("{0} ranges; Shared {1:N0}, Copied {2:N0} {3}" -f @($m.Output).Count, $shared, $copied, $(if ($agree) { 'as the C reader' } else { 'DISAGREE with the C reader' }))))
+
+    $compare = [pscustomobject]@{ WorkMs = $m.MedianMs; WallMs = $m.MedianMs }
+    Write-BenchStep 'Show-CowMap -ReferenceId parent -DifferenceId child'
+    $map = Measure-Cmdlet -Runs $Runs { Show-CowMap -ReferenceId $parent -DifferenceId $child -NoColor -Width 120 }
+    $total = "Total: $([CowPages.Map.MapText]::Bytes($copied * 4096)) copied, $([CowPages.Map.MapText]::Bytes($shared * 4096)) shared,"
+    $agree = @($map.Output)[-1].StartsWith($total)
+    $rows.Add((New-BenchRow -Work 'Show-CowMap -ReferenceId parent -DifferenceId child' -Target '<= 1.5 x Compare-ForkPages' -Limit 1.5 -Ms $map.MedianMs `
+        -Pages $c.Fields.pages -Reference $compare -ReferenceName 'Compare-ForkPages (row above)' -Peak $map -Agrees $agree `
+        -Note ("{0} lines; {1}" -f @($map.Output).Count, $(if ($agree) { @($map.Output)[-1] } else { "totals DISAGREE with Compare-ForkPages: $(@($map.Output)[-1])" }))))
+
+    Write-BenchStep 'Export-CowReport -ReferenceId parent -DifferenceId child'
+    $reportPath = Join-Path $OutputDir 'child-report.html'
+    $export = Measure-Cmdlet -Runs $Runs { Export-CowReport -Path $reportPath -ReferenceId $parent -DifferenceId $child }
+    $reportBytes = (Get-Item $reportPath).Length
+    $row = New-BenchRow -Work 'Export-CowReport -ReferenceId parent -DifferenceId child' -Target 'file <= 2 MiB' -Ms $export.MedianMs `
+        -Reference $compare -ReferenceName 'Compare-ForkPages (row above)' -Peak $export -Note ("{0:N0} bytes ({1:N0} KiB)" -f $reportBytes, ($reportBytes / 1KB))
+    $row.Met = if ($reportBytes -le 2MB) { 'yes' } else { 'NO' }
+    $rows.Add($row)
+    . (Join-Path $PSScriptRoot 'Chromium.ps1')
+    if (-not $Quick -and (Find-Chromium)) {
+        Write-BenchStep 'The report opens in headless chromium'
+        $browser = Start-ChromiumSession
+        try {
+            # Each load from a blank page, the first one a warm-up: the median of the load event as the browser times it.
+            $loads = foreach ($run in 0..$Runs) {
+                $null = Invoke-Cdp $browser 'Page.navigate' @{ url = 'about:blank' }
+                $null = Open-ChromiumPage $browser ([Uri]::new($reportPath, [UriKind]::Absolute).AbsoluteUri)
+                $entry = Invoke-CdpScript $browser 'JSON.stringify(performance.getEntriesByType("navigation")[0])' | ConvertFrom-Json
+                if ($run -gt 0) { $entry.loadEventEnd }
+            }
+        }
+        finally {
+            Stop-ChromiumSession $browser
+        }
+        $row = New-BenchRow -Work '  the report opens in headless chromium (navigation to load event)' -Target '<= 1000 ms' -Ms (Get-Median $loads) `
+            -Note ("{0:N0} KiB, median of {1} loads timed by the browser; chromium's start-up not counted" -f ($reportBytes / 1KB), $Runs)
+        $row.Met = if ((Get-Median $loads) -le 1000) { 'yes' } else { 'NO' }
+        $rows.Add($row)
+    }
 
     Write-BenchStep 'Get-PageMap -Id child -Present | Measure-Object'
     $c = Invoke-BenchReader $bin.pmread @("$child") -Runs $Runs
@@ -112,6 +153,16 @@ try {
         # Where the time goes: the same objects with no downstream command, and the bare walk with no objects.
         $m = Measure-Cmdlet -Runs $Runs { $null = Get-PageMap -Id $child -Present }
         $rows.Add((New-BenchRow -Work '  of which: Get-PageMap -Id child -Present, output discarded' -Ms $m.MedianMs -Pages $residentPages -Peak $m))
+    }
+
+    Write-BenchStep 'Measure-PageFlags -Id child vs page-types -p child'
+    $rows.Add((Measure-PageTypesRow -PageTypes $bin.pagetypes -ProcessId $child -Label "$SizeGiB GiB" -Runs $Runs))
+
+    # The per-page pipelines over at most 1 GiB of the child, whatever its size: their cost per object is what counts.
+    $window = [Math]::Min([uint64]$family.Regions['anon'].Pages, [uint64](1GB / 4KB))
+    Write-BenchStep "Per-page pipelines over $window pages of the child"
+    foreach ($row in Measure-PerPageRows -ParentId $parent -ChildId $child -Address $family.Regions['anon'].Address -Count $window -Runs $Runs -OutputDir $OutputDir) {
+        $rows.Add($row)
     }
 
     if (-not $Quick) {
@@ -159,6 +210,15 @@ try {
     Stop-BenchFixture $family
     $null = $fixtures.Remove($family)
 
+    if (-not $Quick -and $sizeMiB -ne 1024) {
+        Write-BenchStep 'Measure-PageFlags -Id child vs page-types -p child, 1 GiB fork fixture'
+        $small = Start-BenchFixture $bin.benchfixture @('fork', '1024')
+        $fixtures.Add($small)
+        $rows.Add((Measure-PageTypesRow -PageTypes $bin.pagetypes -ProcessId $small.child -Label '1 GiB' -Runs $Runs))
+        Stop-BenchFixture $small
+        $null = $fixtures.Remove($small)
+    }
+
     # The machine's own processes: this pwsh, the build's dotnet servers (each with a large reserved heap), the shells.
     Write-BenchStep 'Get-Process | Get-CowSummary (every process on the machine)'
     $c = Invoke-BenchReader $bin.rollups @() -Runs $Runs
@@ -188,7 +248,7 @@ try {
     $m = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $sparse.sparse }
     $agree = $m.Output.Rss -eq $exact.Fields.rss * 4096 -and $m.Output.CowPrivate -eq $exact.Fields.cow_private * 4096
     $rows.Add((New-BenchRow -Work "Get-CowSummary, $sparseGiB GiB reservation, 1% touched (root)" -Target '<= 0.10 x whole pagemap' -Limit 0.10 -Ms $m.MedianMs `
-        -Pages $c.Fields.pages -Reference $c -ReferenceName 'pmread: whole pagemap (C)' -Peak $m `
+        -Pages $c.Fields.pages -Reference $c -ReferenceName 'pmread: whole pagemap (C)' -Peak $m -Agrees $agree `
         -Note ("{0:N0} pages touched; Rss and CowPrivate {1} the C reader's; {2:N2} x cowsum -s" -f $sparse.Touched, $(if ($agree) { 'equal' } else { 'DIFFER from' }), ($m.MedianMs / $exact.WorkMs))))
     $fast = Measure-Cmdlet -Runs $Runs { Get-CowSummary -Id $sparse.sparse -Method ExclusiveBit }
     $rows.Add((New-BenchRow -Work "Get-CowSummary -Method ExclusiveBit, $sparseGiB GiB reservation, 1% touched" -Target '<= 0.10 x whole pagemap' -Limit 0.10 `

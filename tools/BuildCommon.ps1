@@ -4,6 +4,8 @@ $script:RepoRoot = Split-Path -Parent $PSScriptRoot
 $script:OutDir = Join-Path $script:RepoRoot 'out'
 $script:ModuleName = 'CowPages'
 
+. "$PSScriptRoot/KernelMatrix.ps1"
+
 function Get-ModuleVersion {
     (Import-PowerShellDataFile (Join-Path $script:RepoRoot "$script:ModuleName.psd1")).ModuleVersion
 }
@@ -122,15 +124,39 @@ function Invoke-PesterTests {
     @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
 }
 
+function Install-BrowserForTests {
+    # The report's browser test needs chromium; a failed install leaves that test skipped, with its reason, not the run.
+    . (Join-Path $PSScriptRoot 'Chromium.ps1')
+    try {
+        $null = Install-Chromium
+    }
+    catch {
+        Write-Host "Could not install chromium, so the browser test will be skipped: $_" -ForegroundColor Red
+    }
+}
+
 function Invoke-Test {
-    # Returns the process exit code: 0 only when every test passed.
-    param([string]$Configuration, [string]$ModulePath)
+    # Returns the process exit code: 0 only when every test passed. -KernelMatrix (CI) adds the kernel matrix.
+    param([string]$Configuration, [string]$ModulePath, [switch]$KernelMatrix)
 
     $xunit = Invoke-XunitTests -Configuration $Configuration
+    Install-BrowserForTests
     $pester = Invoke-PesterTests -ModulePath $ModulePath
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
-    Write-Host "$passed passed, $failed failed"
+    $parts = @("xunit: $($xunit.Passed) passed, $($xunit.Failed) failed", "Pester: $($pester.Passed) passed, $($pester.Failed) failed")
+    $matrixNote = ''
+    if ($KernelMatrix) {
+        foreach ($k in Invoke-KernelTest -ModulePath $ModulePath) {
+            $parts += "kernel $($k.Name): $($k.Passed) passed, $($k.Failed) failed"
+            $passed += $k.Passed
+            $failed += $k.Failed
+        }
+    }
+    else {
+        $matrixNote = ', kernel matrix skipped: run -Task KernelTest'
+    }
+    Write-Host ($parts -join '; ')
+    Write-Host "$passed passed, $failed failed$matrixNote"
     if ($failed -gt 0 -or $passed -eq 0) { 1 } else { 0 }
 }

@@ -5,14 +5,16 @@ using CowPages.Reporting;
 namespace CowPages;
 
 /// <summary>
-/// Shows what the core reports while a cmdlet runs: progress through a throttled <see cref="ProgressReporter"/>, one
-/// per item, and notices as warnings, each kind once per command unless it concerns every process.
+/// Shows what the core reports while a cmdlet runs: progress through a <see cref="ProgressReporter"/> per item, paced
+/// by one throttle for the whole command, and notices as warnings, each kind once per command unless it concerns
+/// every process.
 /// </summary>
 internal sealed class CmdletScanObserver : IScanObserver
 {
     private readonly Cmdlet _cmdlet;
     private readonly int _activityId;
     private readonly HashSet<ScanNoticeKind> _warned = new();
+    private readonly ProgressThrottle _throttle = new();
     private ProgressReporter? _progress;
 
     internal CmdletScanObserver(Cmdlet cmdlet, int activityId)
@@ -25,7 +27,7 @@ internal sealed class CmdletScanObserver : IScanObserver
     internal void Start(string activity)
     {
         _progress?.Complete();
-        _progress = new ProgressReporter(_cmdlet, _activityId, activity);
+        _progress = new ProgressReporter(_cmdlet, _throttle, _activityId, activity);
     }
 
     internal void Complete()

@@ -38,6 +38,17 @@ internal static class ErrorHelper
             ErrorDetails = new ErrorDetails($"Cannot write the snapshot {path}: {e.Message}"),
         };
 
+    internal static ErrorRecord InvalidInputObject(object? input, string command, string accepted) =>
+        new(new System.ArgumentException(
+                $"{command} cannot use an object of type {(input is PSObject o ? o.BaseObject : input)?.GetType().FullName ?? "null"}: it takes {accepted}."),
+            "InvalidInputObject", ErrorCategory.InvalidArgument, input);
+
+    internal static ErrorRecord InvalidCellSize(System.ArgumentException e, object? target) =>
+        new(e, "InvalidCellSize", ErrorCategory.InvalidArgument, target) { ErrorDetails = new ErrorDetails(e.Message) };
+
+    internal static ErrorRecord ReportNotWritten(System.Exception e, string path) =>
+        new(e, "ReportNotWritten", ErrorCategory.WriteError, path) { ErrorDetails = new ErrorDetails($"Cannot write the report to {path}: {e.Message}") };
+
     internal static ErrorRecord PfnNotFound(ulong pfn, string flagsPath) =>
         new(new ItemNotFoundException(
                 $"PFN 0x{pfn:x} lies beyond the end of {flagsPath}: there is no such physical frame."),

@@ -1,43 +1,42 @@
 using System;
-using System.Diagnostics;
 using System.Management.Automation;
+using CowPages.Reporting;
 
 namespace CowPages;
 
 /// <summary>
-/// Write-Progress for long scans: silent for the first half second, then at most five updates a second,
-/// and always completed so that no bar is left behind. The status text is made only when it is shown.
+/// Write-Progress for one item of a command (a process, a range of frames), paced by the command's
+/// <see cref="ProgressThrottle"/>, and always completed if it was shown, so that no bar is left behind. The status
+/// text is made only when it is shown.
 /// </summary>
 internal sealed class ProgressReporter
 {
-    private const long QuietMilliseconds = 500;
-    private const long IntervalMilliseconds = 200;
-
     private readonly Cmdlet _cmdlet;
-    private readonly ProgressRecord _record;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastShown = -IntervalMilliseconds;
+    private readonly ProgressThrottle _throttle;
+    private readonly int _activityId;
+    private readonly string _activity;
+    private string _status = "Starting";
+    private int _percent;
     private bool _shown;
 
-    internal ProgressReporter(Cmdlet cmdlet, int activityId, string activity)
+    internal ProgressReporter(Cmdlet cmdlet, ProgressThrottle throttle, int activityId, string activity)
     {
         _cmdlet = cmdlet;
-        _record = new ProgressRecord(activityId, activity, "Starting");
+        _throttle = throttle;
+        _activityId = activityId;
+        _activity = activity;
     }
 
     internal void Report<TState>(ulong done, ulong total, Func<TState, string> status, TState state)
     {
-        long now = _clock.ElapsedMilliseconds;
-        if (now < QuietMilliseconds || now - _lastShown < IntervalMilliseconds)
+        if (!_throttle.TryShow())
         {
             return;
         }
-        _lastShown = now;
         _shown = true;
-        _record.StatusDescription = status(state);
-        _record.PercentComplete = total == 0 ? 0 : (int)Math.Min(100, done * 100 / total);
-        _record.RecordType = ProgressRecordType.Processing;
-        _cmdlet.WriteProgress(_record);
+        _status = status(state);
+        _percent = total == 0 ? 0 : (int)Math.Min(100, done * 100 / total);
+        _cmdlet.WriteProgress(Record(ProgressRecordType.Processing));
     }
 
     internal void Complete()
@@ -47,14 +46,20 @@ internal sealed class ProgressReporter
             return;
         }
         _shown = false;
-        _record.RecordType = ProgressRecordType.Completed;
         try
         {
-            _cmdlet.WriteProgress(_record);
+            _cmdlet.WriteProgress(Record(ProgressRecordType.Completed));
         }
         catch (PipelineStoppedException)
         {
             // Ctrl+C: the host clears progress itself.
         }
     }
+
+    // A new record each time: a host or a stream may keep the record it was given, which must not change afterwards.
+    private ProgressRecord Record(ProgressRecordType type) => new(_activityId, _activity, _status)
+    {
+        PercentComplete = _percent,
+        RecordType = type,
+    };
 }

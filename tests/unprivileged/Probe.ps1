@@ -105,5 +105,7 @@ $snapshot = [pscustomobject]@{
     PfnMethodError = Get-FirstError { Get-CowSummary -Id $family.Parent -Method Pfn }
     OtherUserError = Get-FirstError { Get-PageMap -Id 1 }
     NonDumpableError = if ($NonDumpableId) { Get-FirstError { Get-CowSummary -Id $NonDumpableId -WarningAction SilentlyContinue } }
+    MeasureFlagsError = Get-FirstError { Measure-PageFlags -Id $family.Parent }
+    MeasuredFrames = $(try { (Measure-PageFlags -Pfn 4096 -Count 16 -ErrorAction Stop | Measure-Object Pages -Sum).Sum } catch { 0 })
     PageFlagsCount = try { @(Get-PageFlags -Pfn 4096 -ErrorAction Stop).Count } catch { 0 }
 } | ConvertTo-Json -Depth 5 | Set-Content $OutputPath

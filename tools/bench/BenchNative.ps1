@@ -84,3 +84,20 @@ function Measure-CowsumEverywhere {
     }
     [pscustomobject]@{ WorkMs = Get-Median $sums; Processes = $count }
 }
+
+function Invoke-BenchProcess {
+    <#
+    Runs a program that does not time itself (page-types) -Runs times and returns the median wall time of the process,
+    as WorkMs too (start-up included: about a millisecond here), and the output of the last run.
+    #>
+    param([string]$Path, [string[]]$ArgumentList, [int]$Runs = 5)
+    $wall = foreach ($run in 1..$Runs) {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $output = & $Path @ArgumentList
+        $clock.Stop()
+        if ($LASTEXITCODE -ne 0) { throw "$(Split-Path -Leaf $Path) $($ArgumentList -join ' ') failed ($LASTEXITCODE)." }
+        $clock.Elapsed.TotalMilliseconds
+    }
+    $median = Get-Median $wall
+    [pscustomobject]@{ WallMs = $median; WorkMs = $median; Output = $output }
+}

@@ -4,11 +4,12 @@ function New-BenchRow {
     <#
     One line of the table. $Ms is the cmdlet's median in the warm pwsh; $Reference the C reader's result
     (Invoke-BenchReader), whose own measured work time is the denominator of Ratio. $Limit is the target
-    ratio (or pages per second when -PagesPerSecondTarget).
+    ratio (or pages per second when -PagesPerSecondTarget). $Agrees says whether the cmdlet's numbers equalled the
+    reference's, for rows that check them.
     #>
     param(
         [string]$Work, [string]$Target, [double]$Ms, [uint64]$Pages, $Reference, [string]$ReferenceName,
-        [double]$Limit, [switch]$PagesPerSecondTarget, $Peak, [string]$Note
+        [double]$Limit, [switch]$PagesPerSecondTarget, $Peak, [string]$Note, [Nullable[bool]]$Agrees
     )
     $ratio = if ($Reference -and $Reference.WorkMs -gt 0) { $Ms / $Reference.WorkMs } else { $null }
     $rate = if ($Pages -and $Ms -gt 0) { $Pages / ($Ms / 1000) } else { $null }
@@ -28,6 +29,7 @@ function New-BenchRow {
         Target        = $Target
         Met           = switch ($met) { $true { 'yes' } $false { 'NO' } default { '-' } }
         Note          = $Note
+        Agrees        = $Agrees
     }
 }
 

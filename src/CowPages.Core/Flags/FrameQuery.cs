@@ -20,13 +20,19 @@ public readonly record struct FrameResult(ulong Pfn, PageFrame? Frame);
 public sealed class FrameQuery : IDisposable
 {
     private readonly FrameReader _reader;
+    private readonly bool _ksmFlagTrusted;
     private FrameInfo[] _info = new FrameInfo[FrameReader.MaxWindow];
     private ulong[] _pfns = new ulong[FrameReader.MaxWindow];
 
-    private FrameQuery(FrameReader reader) => _reader = reader;
+    private FrameQuery(FrameReader reader, bool ksmFlagTrusted)
+    {
+        _reader = reader;
+        _ksmFlagTrusted = ksmFlagTrusted;
+    }
 
     /// <exception cref="ProcfsException">Frames are hidden (AccessDenied), or kpageflags is missing.</exception>
-    public static FrameQuery Open(IProcfsSource source) => new(FrameReader.Open(source, FrameFields.All));
+    public static FrameQuery Open(IProcfsSource source) =>
+        new(FrameReader.Open(source, FrameFields.All), (source.Quirks & KernelQuirks.KsmFlagOnAnonymousPages) == 0);
 
     /// <summary>The path errors name for kpageflags, which decides which PFNs exist.</summary>
     public string FlagsPath => _reader.FlagsPath;
@@ -95,7 +101,7 @@ public sealed class FrameQuery : IDisposable
     }
 
     private PageFrame ToFrame(ulong pfn, FrameInfo info, int? processId, ulong? address) =>
-        new(pfn, info.PageFlags, info.MapCount, _reader.HasCgroup ? info.CgroupInode : null, processId, address);
+        new(pfn, info.PageFlags, info.MapCount, _reader.HasCgroup ? info.CgroupInode : null, processId, address, _ksmFlagTrusted);
 
     public void Dispose() => _reader.Dispose();
 }

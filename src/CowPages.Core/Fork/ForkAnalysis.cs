@@ -89,7 +89,7 @@ public static class ForkAnalysis
         }
     }
 
-    private static bool NoticeApproximation(ForkComparer comparer, IScanObserver observer)
+    internal static bool NoticeApproximation(ForkComparer comparer, IScanObserver observer)
     {
         if (comparer.Method != CowMethod.ExclusiveBit)
         {
@@ -99,7 +99,8 @@ public static class ForkAnalysis
             "Without CAP_SYS_ADMIN the kernel hides PFNs, so pages are compared by their pagemap bits (Method ExclusiveBit). " +
             "Copied is certain where either side's page is exclusive or only one side maps the page cache. Shared means both " +
             "pages are mapped more than once: the same page, or two copies each shared with a third process (a grandchild). " +
-            "Zero pages count as Shared. Run as root for exact results."));
+            "Zero pages are found with PAGEMAP_SCAN on Linux 6.7 and later, and count as Shared before that. " +
+            "Run as root for exact results."));
         return true;
     }
 }

@@ -23,6 +23,12 @@ public sealed class ForkComparer : IDisposable
     private ulong[]? _differenceBuffer = new ulong[ChunkPages];
     private ulong? _zeroPfn;
     private readonly List<AddressRange> _changed = new();
+    // Without frames, zero pages are found per chunk with PAGEMAP_SCAN, for each side.
+    private readonly ZeroPageFinder _referenceZeroPages;
+    private readonly ZeroPageFinder _differenceZeroPages;
+    private readonly bool[] _referenceZero = new bool[ChunkPages];
+    private readonly bool[] _differenceZero = new bool[ChunkPages];
+    private bool _zeroPagesFound;
 
     private ForkComparer(IProcfsSource source, IProcessSource reference, IProcessSource difference, List<ForkSegment> segments)
     {
@@ -31,6 +37,8 @@ public sealed class ForkComparer : IDisposable
         _difference = difference;
         Segments = segments;
         Method = source.FramesVisible ? CowMethod.Pfn : CowMethod.ExclusiveBit;
+        _referenceZeroPages = new ZeroPageFinder(source, reference);
+        _differenceZeroPages = new ZeroPageFinder(source, difference);
         foreach (ForkSegment segment in segments)
         {
             if (segment.Side == ForkMappingSide.Both)
@@ -109,6 +117,9 @@ public sealed class ForkComparer : IDisposable
                 _changed.Add(new AddressRange(chunkStart, chunkEnd));
                 continue;
             }
+            _zeroPagesFound = Method == CowMethod.ExclusiveBit && segment.PrivateAnonymous
+                && _referenceZeroPages.Find(segment.Reference!, chunkStart, referenceBuffer.AsSpan(0, gotDifference), _referenceZero)
+                && _differenceZeroPages.Find(segment.Difference!, chunkStart, differenceBuffer.AsSpan(0, gotDifference), _differenceZero);
             yield return new ForkChunk(segment, chunkStart, referenceBuffer, differenceBuffer, gotDifference);
         }
     }
@@ -124,7 +135,9 @@ public sealed class ForkComparer : IDisposable
         }
         if (Method == CowMethod.ExclusiveBit)
         {
-            return ForkPageClassifier.ByExclusiveBit(reference, difference, chunk.Segment.PrivateAnonymous);
+            return _zeroPagesFound
+                ? ForkPageClassifier.ByExclusiveBit(reference, difference, chunk.Segment.PrivateAnonymous, _referenceZero[index], _differenceZero[index])
+                : ForkPageClassifier.ByExclusiveBit(reference, difference, chunk.Segment.PrivateAnonymous);
         }
         _zeroPfn ??= _source.ZeroPfn;
         return ForkPageClassifier.ByPfn(reference, difference, _zeroPfn.Value, chunk.Segment.PrivateAnonymous);

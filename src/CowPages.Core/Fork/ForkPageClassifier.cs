@@ -30,10 +30,13 @@ public static class ForkPageClassifier
     /// <summary>
     /// Best classification without PFNs. A page mapped by both processes is mapped at least twice, so it is never
     /// exclusive: if either side's page is exclusive, the two are different pages. Two non-exclusive anonymous pages
-    /// are reported Shared although they may be different pages each shared with a third process, or zero pages.
-    /// A page-cache page and an anonymous copy of it at the same address are certainly different.
+    /// are reported Shared although they may be different pages each shared with a third process. A page-cache page
+    /// and an anonymous copy of it at the same address are certainly different. Where PAGEMAP_SCAN said which pages
+    /// are the zero page (<paramref name="referenceZero"/>, <paramref name="differenceZero"/>), both being it is
+    /// Zero, and one being it while the other is not is Copied.
     /// </summary>
-    public static ForkPageState ByExclusiveBit(PagemapWord reference, PagemapWord difference, bool privateAnonymous)
+    public static ForkPageState ByExclusiveBit(PagemapWord reference, PagemapWord difference, bool privateAnonymous,
+        bool referenceZero = false, bool differenceZero = false)
     {
         if (Presence(reference, difference) is ForkPageState state)
         {
@@ -42,6 +45,10 @@ public static class ForkPageClassifier
         if (privateAnonymous && reference.FileOrSharedAnon && difference.FileOrSharedAnon)
         {
             return ForkPageState.Zero;
+        }
+        if (referenceZero || differenceZero)
+        {
+            return referenceZero && differenceZero ? ForkPageState.Zero : ForkPageState.Copied;
         }
         if (reference.FileOrSharedAnon != difference.FileOrSharedAnon)
         {

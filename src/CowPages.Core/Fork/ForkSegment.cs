@@ -30,11 +30,6 @@ public sealed class ForkSegment
 
     public ulong Pages => (End - Start) >> PageGeometry.PageShift;
 
-    /// <summary>
-    /// Private and anonymous: the only kind of mapping where a file-bit page is the huge zero page. Special mappings
-    /// such as <c>[vdso]</c> are private with no inode too, but hold ordinary kernel pages that pagemap reports with
-    /// PM_FILE; only unnamed ranges, <c>[heap]</c>, <c>[stack]</c> and <c>[anon:NAME]</c> are anonymous VMAs.
-    /// </summary>
-    public bool PrivateAnonymous => Mapping.IsPrivate && !Mapping.IsFileBacked
-        && (!Mapping.IsPseudo || Mapping.Path is "[heap]" or "[stack]" || Mapping.Path!.StartsWith("[anon:", System.StringComparison.Ordinal));
+    /// <summary>Whether <see cref="Mapping"/> is private anonymous memory (<see cref="MemoryMapping.IsPrivateAnonymous"/>).</summary>
+    public bool PrivateAnonymous => Mapping.IsPrivateAnonymous;
 }

@@ -58,6 +58,15 @@ public sealed class MemoryMapping
     public bool IsPseudo => Path is { Length: > 1 } p && p[0] == '[' && p[^1] == ']' && Inode == 0;
 
     /// <summary>
+    /// Private and anonymous: the only kind of mapping where a present page with the file bit can only be the huge zero
+    /// page. Special mappings such as <c>[vdso]</c> are private with no inode too, but hold ordinary kernel pages that
+    /// pagemap reports with PM_FILE; only unnamed ranges, <c>[heap]</c>, <c>[stack]</c> and <c>[anon:NAME]</c> are
+    /// anonymous VMAs. The shared zero page is mapped only here, by read faults.
+    /// </summary>
+    public bool IsPrivateAnonymous => IsPrivate && !IsFileBacked
+        && (!IsPseudo || Path is "[heap]" or "[stack]" || Path!.StartsWith("[anon:", System.StringComparison.Ordinal));
+
+    /// <summary>
     /// Looks like shmem by its name: shared anonymous memory (<c>/dev/zero</c>), SysV shared memory, memfd, or a file
     /// under <c>/dev/shm</c>. Only a guess, for callers that cannot read the kpage* flags; tmpfs mounted elsewhere is missed.
     /// </summary>

@@ -3,8 +3,9 @@ namespace CowPages;
 /// <summary>One physical page frame, from <c>/proc/kpageflags</c>, <c>kpagecount</c> and <c>kpagecgroup</c>. Output of Get-PageFlags.</summary>
 public sealed class PageFrame
 {
-    internal PageFrame(ulong pfn, PageFlags flags, ulong mapCount, ulong? cgroupInode, int? processId, ulong? address)
+    internal PageFrame(ulong pfn, PageFlags flags, ulong mapCount, ulong? cgroupInode, int? processId, ulong? address, bool ksmFlagTrusted = true)
     {
+        KsmFlagTrusted = ksmFlagTrusted;
         Pfn = pfn;
         Flags = flags;
         MapCount = mapCount;
@@ -28,6 +29,12 @@ public sealed class PageFrame
 
     /// <summary>The inode of the memory cgroup charged for the frame; null when the kernel has no kpagecgroup.</summary>
     public ulong? CgroupInode { get; }
+
+    /// <summary>
+    /// False on a kernel that sets KPF_KSM on every anonymous page (Debian's 6.12.117 among them): there the Ksm bit
+    /// of <see cref="Flags"/> says nothing. Flags keeps the kernel's word as it was, so that it still matches page-types.
+    /// </summary>
+    public bool KsmFlagTrusted { get; }
 
     /// <summary>An anonymous page the mapping process may write without a copy (KPF_ANON with PG_anon_exclusive).</summary>
     public bool AnonExclusive => (Flags & (PageFlags.Anon | PageFlags.Owner2)) == (PageFlags.Anon | PageFlags.Owner2);

@@ -70,4 +70,13 @@ public sealed class PageMapEntry
 
     /// <summary>The pagemap word as the kernel wrote it, with every bit.</summary>
     public ulong Raw { get; }
+
+    /// <summary>
+    /// The frame's <c>/proc/kpageflags</c> word, with Get-PageMap -IncludeFrame (root); null otherwise, and for a page
+    /// that is not present or whose frame lies past the end of kpageflags (device memory).
+    /// </summary>
+    public PageFlags? Flags { get; internal set; }
+
+    /// <summary>The frame's <c>/proc/kpagecount</c> word, with Get-PageMap -IncludeFrame; null otherwise.</summary>
+    public ulong? MapCount { get; internal set; }
 }

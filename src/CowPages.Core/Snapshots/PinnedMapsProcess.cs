@@ -33,6 +33,8 @@ internal sealed class PinnedMapsProcess : IProcessSource
 
     public IReadOnlyList<SmapsEntry> ReadSmaps() => _process.ReadSmaps();
 
+    public ulong? ReadKsmMergingPages() => _process.ReadKsmMergingPages();
+
     public int ReadPagemap(ulong firstPage, Span<ulong> words) => _process.ReadPagemap(firstPage, words);
 
     public int ScanPagemap(ulong start, ulong end, PageScanQuery query, ulong maxPages, Span<PageRegion> regions, out ulong walkEnd) =>

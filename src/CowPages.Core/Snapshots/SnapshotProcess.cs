@@ -38,6 +38,9 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
 
     public IReadOnlyList<SmapsEntry> ReadSmaps() => SmapsParser.Parse(Text(_image.Smaps), PathOf("smaps"), ProcessId);
 
+    /// <summary>Format version 1 does not record it yet.</summary>
+    public ulong? ReadKsmMergingPages() => null;
+
     public byte[] ReadFile(ProcessFile file) => _image.File(file);
 
     public int ReadPagemap(ulong firstPage, Span<ulong> words) => _image.Pagemap.Read(firstPage, words);

@@ -46,6 +46,9 @@ public sealed class SnapshotSource : IProcfsSource
 
     public ulong ZeroPfn => FramesVisible ? Image.Kernel.ZeroFrameId : 0;
 
+    /// <summary>Format version 1 does not record them yet.</summary>
+    public KernelQuirks Quirks => KernelQuirks.None;
+
     public IReadOnlyList<int> ProcessIds() => _processIds;
 
     /// <exception cref="ProcfsException">The snapshot does not hold the process (NotFound, naming the file).</exception>

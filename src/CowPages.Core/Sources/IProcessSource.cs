@@ -26,6 +26,12 @@ public interface IProcessSource : IDisposable
     IReadOnlyList<SmapsEntry> ReadSmaps();
 
     /// <summary>
+    /// How many of the process's pages KSM has merged (<c>/proc/PID/ksm_merging_pages</c>, Linux 5.19+); null where the
+    /// kernel does not say.
+    /// </summary>
+    ulong? ReadKsmMergingPages();
+
+    /// <summary>
     /// Fills <paramref name="words"/> with the pagemap entries of consecutive pages from virtual page
     /// <paramref name="firstPage"/>. Returns how many were read: fewer than asked means the range ran past the task
     /// size; none at a user address means the process has exited.

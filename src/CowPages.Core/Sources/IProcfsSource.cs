@@ -25,6 +25,9 @@ public interface IProcfsSource : IDisposable
     /// <summary>The frame of the shared 4 KiB zero page, or 0 when unknown (frames hidden, or no such frame).</summary>
     ulong ZeroPfn { get; }
 
+    /// <summary>What the kernel is known to report wrongly, found by probing it (live) or recorded with the data.</summary>
+    KernelQuirks Quirks { get; }
+
     /// <summary>The processes the source knows, in ascending order.</summary>
     IReadOnlyList<int> ProcessIds();
 

@@ -33,9 +33,10 @@ public struct CowCounters
 
     /// <summary>
     /// Adds one page with what the kpage* files say about its frame (root). Pages without rmap accounting (map count 0:
-    /// the zero page, VM_PFNMAP frames) are left out of Rss, as smaps leaves them out.
+    /// the zero page, VM_PFNMAP frames) are left out of Rss, as smaps leaves them out. Without
+    /// <paramref name="ksmFlagTrusted"/> (a kernel that flags every anonymous page KSM) the KSM flag is ignored.
     /// </summary>
-    public void AddExact(PagemapWord word, in FrameInfo frame, ulong zeroPfn, bool fileBacked)
+    public void AddExact(PagemapWord word, in FrameInfo frame, ulong zeroPfn, bool fileBacked, bool ksmFlagTrusted = true)
     {
         if (word.SwappedOut)
         {
@@ -80,7 +81,7 @@ public struct CowCounters
             return;
         }
         Anonymous++;
-        if ((flags & PageFlags.Ksm) != 0)
+        if (ksmFlagTrusted && (flags & PageFlags.Ksm) != 0)
         {
             Ksm++;
             return;
@@ -100,10 +101,12 @@ public struct CowCounters
     }
 
     /// <summary>
-    /// Adds one page from its pagemap word alone (no root). The exclusive bit stands in for "map count is 1";
-    /// zero pages and KSM pages cannot be recognised and count as shared anonymous pages.
+    /// Adds one page from its pagemap word alone (no frames). The exclusive bit stands in for "map count is 1"; KSM
+    /// pages cannot be recognised and count as anonymous pages. <paramref name="zeroPage"/> says the caller knows the
+    /// page is the zero page (from PAGEMAP_SCAN, or by its PFN); the huge zero page is the one present page with the
+    /// file bit in a private anonymous mapping (<paramref name="privateAnonymous"/>).
     /// </summary>
-    public void AddFromFlags(PagemapWord word, bool fileBacked, bool shmemMapping)
+    public void AddFromFlags(PagemapWord word, bool fileBacked, bool shmemMapping, bool privateAnonymous = false, bool zeroPage = false)
     {
         if (word.SwappedOut)
         {
@@ -112,6 +115,11 @@ public struct CowCounters
         }
         if (!word.Present)
         {
+            return;
+        }
+        if (zeroPage || (privateAnonymous && word.FileOrSharedAnon))
+        {
+            Zero++;
             return;
         }
         Rss++;
@@ -167,6 +175,43 @@ public struct CowCounters
         Zero = PageGeometry.Bytes(Zero),
         LargeFolio = largeFolio ?? PageGeometry.Bytes(LargeFolio),
     };
+
+    /// <summary>
+    /// Moves <paramref name="pages"/> anonymous pages that were counted as shared into Zero: zero-page mappings found
+    /// only afterwards, by comparing with the kernel's smaps. They were never exclusive, so they sit in CowShared.
+    /// </summary>
+    public void MoveSharedToZero(ulong pages)
+    {
+        pages = System.Math.Min(pages, System.Math.Min(CowShared, System.Math.Min(Anonymous, Rss)));
+        Zero += pages;
+        CowShared -= pages;
+        Anonymous -= pages;
+        Rss -= pages;
+    }
+
+    /// <summary>
+    /// Replaces the copy-on-write split with <paramref name="privatePages"/> mapped once and the rest of
+    /// <paramref name="anonymousPages"/> shared: the kernel's own per-page counts for a mapping whose exclusive bits
+    /// are wrong (PMD-mapped THPs report the first page's bit for all 512). Only for counts of one anonymous mapping.
+    /// </summary>
+    public void SetSplit(ulong anonymousPages, ulong privatePages)
+    {
+        ulong shared = anonymousPages > privatePages ? anonymousPages - privatePages : 0;
+        Uss = Uss - System.Math.Min(Uss, CowPrivate) + privatePages;
+        CowPrivate = privatePages;
+        CowShared = shared;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="pages"/> shared anonymous pages into Ksm: the number of pages KSM merged, when the
+    /// kernel's flags cannot say which ones they are.
+    /// </summary>
+    public void MoveSharedToKsm(ulong pages)
+    {
+        pages = System.Math.Min(pages, CowShared);
+        Ksm += pages;
+        CowShared -= pages;
+    }
 
     public void Add(in CowCounters other)
     {

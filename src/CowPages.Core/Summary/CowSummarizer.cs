@@ -27,6 +27,7 @@ public sealed class CowSummarizer : IDisposable
     private readonly ulong[] _pfns = new ulong[PageWalker.DefaultChunkPages];
     private readonly FrameInfo[] _frames = new FrameInfo[PageWalker.DefaultChunkPages];
     private readonly int[] _countSlots = new int[PageWalker.DefaultChunkPages];
+    private readonly bool[] _zero = new bool[PageWalker.DefaultChunkPages];
     private FrameReader? _reader;
 
     // An explicit -Method Pfn must not quietly become ExclusiveBit when the kernel hides the PFNs.
@@ -102,40 +103,35 @@ public sealed class CowSummarizer : IDisposable
             yield break;
         }
         ProcessStatus status = process.ReadStatus();
-
-        var names = new List<string>();
-        var counters = new List<CowCounters>();
-        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groups = new SummaryGroups(byMapping);
         bool exact = _reader is not null;
+        bool ksmFlagTrusted = (_source.Quirks & KernelQuirks.KsmFlagOnAnonymousPages) == 0;
         // Without frames, Pss comes from the kernel's smaps, itself a walk of the page tables about as long as ours. For a
         // large process it is read on another thread meanwhile, so that the two walks overlap instead of adding up. A
         // small one reads it after the walk, as close as possible to the pagemap words it is reported with.
         Task<IReadOnlyList<SmapsEntry>>? kernelSmaps = !exact && status.ResidentKiB >= OverlapSmapsKiB
             ? Task.Run(() => ReadKernelSmaps(process, byMapping))
             : null;
+        var zeroPages = exact ? null : new ZeroPageFinder(_source, process);
+        bool zeroKnown = true;
         bool framesHidden = false;
         // Empty pages add nothing to any counter, so the walk may skip them.
         foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: true))
         {
-            string key = byMapping ? chunk.Mapping.Name : "";
-            if (!indexOf.TryGetValue(key, out int slot))
+            if (exact)
             {
-                slot = names.Count;
-                indexOf[key] = slot;
-                names.Add(key);
-                counters.Add(default);
+                if (!AddExact(ref groups.For(chunk.Mapping, perVma: false), chunk, ksmFlagTrusted))
+                {
+                    framesHidden = true;
+                    break;
+                }
             }
-            CowCounters sum = counters[slot];
-            if (exact && !AddExact(ref sum, chunk))
+            else
             {
-                framesHidden = true;
-                break;
+                // Private anonymous VMAs are counted on their own: the kernel's per-VMA figures may correct them.
+                zeroKnown &= zeroPages!.Find(chunk, _zero);
+                AddFromFlags(ref groups.For(chunk.Mapping, perVma: chunk.Mapping.IsPrivateAnonymous), chunk, _zero);
             }
-            if (!exact)
-            {
-                AddFromFlags(ref sum, chunk);
-            }
-            counters[slot] = sum;
             observer.Progress(new ScanProgress(process.ProcessId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
         }
         if (framesHidden)
@@ -160,38 +156,90 @@ public sealed class CowSummarizer : IDisposable
 
         if (exact)
         {
-            for (int i = 0; i < names.Count; i++)
+            if (!ksmFlagTrusted)
             {
-                yield return counters[i].ToSummary(process.ProcessId, status, byMapping ? names[i] : null, CowMethod.Pfn);
+                KsmFromTheKernel(process, groups, byMapping, NamesByStart(walker), observer);
+            }
+            for (int slot = 0; slot < groups.Count; slot++)
+            {
+                yield return groups[slot].ToSummary(process.ProcessId, status, groups.NameOf(slot), CowMethod.Pfn);
             }
             yield break;
         }
+        IReadOnlyList<SmapsEntry> smaps = kernelSmaps?.GetAwaiter().GetResult() ?? ReadKernelSmaps(process, byMapping);
+        KernelCorrections.Apply(process, groups, smaps, byMapping, zeroKnown);
         if (!_exclusiveBitChosen)
         {
-            observer.Notice(ExclusiveBitNotice(process.ProcessId));
+            observer.Notice(ExclusiveBitNotice(process.ProcessId, zeroKnown));
         }
-        IReadOnlyList<SmapsEntry> smaps = kernelSmaps?.GetAwaiter().GetResult() ?? ReadKernelSmaps(process, byMapping);
-        foreach (CowSummary summary in WithKernelPss(process.ProcessId, status, byMapping, walker, names, counters, smaps))
+        foreach (CowSummary summary in WithKernelPss(process.ProcessId, status, byMapping, NamesByStart(walker), groups, smaps))
         {
             yield return summary;
         }
     }
 
-    private static ScanNotice ExclusiveBitNotice(int processId) => new(ScanNoticeKind.ExclusiveBitMethod, processId,
+    /// <summary>
+    /// On a kernel that flags every anonymous page KSM, the flag was ignored; if KSM did merge pages of this process,
+    /// the kernel's smaps says how many, and they are taken out of the shared pages, where merged pages sit.
+    /// </summary>
+    private void KsmFromTheKernel(IProcessSource process, SummaryGroups groups, bool byMapping,
+        IReadOnlyDictionary<ulong, string> namesByStart, IScanObserver observer)
+    {
+        ulong merging = process.ReadKsmMergingPages() ?? 0;
+        string release = _source.Kernel.Release;
+        if (merging == 0)
+        {
+            observer.Notice(new ScanNotice(ScanNoticeKind.KernelQuirk, process.ProcessId,
+                $"Linux {release} sets the KSM flag on every anonymous page in /proc/kpageflags, merged or not. KSM has merged " +
+                "none of this process's pages (/proc/PID/ksm_merging_pages is 0), so CowPages ignores the flag and the " +
+                "CowShared, CowPrivate and Ksm figures are exact."));
+            return;
+        }
+        foreach (SmapsEntry entry in ReadKernelSmaps(process, byMapping))
+        {
+            int? slot = !byMapping ? 0 : namesByStart.TryGetValue(entry.Start, out string? name) ? groups.SlotOfName(name) : null;
+            if (slot is int s && s < groups.Count)
+            {
+                groups[s].MoveSharedToKsm(PageGeometry.PageOf(entry["KSM"]));
+            }
+        }
+        observer.Notice(new ScanNotice(ScanNoticeKind.KernelQuirk, process.ProcessId,
+            $"Linux {release} sets the KSM flag on every anonymous page in /proc/kpageflags, merged or not. KSM has merged " +
+            $"{merging} pages of process {process.ProcessId}, so Ksm comes from the kernel's smaps and those pages are " +
+            "taken out of CowShared; which pages they are cannot be told, so a merged page mapped only once is misplaced."));
+    }
+
+    private static ScanNotice ExclusiveBitNotice(int processId, bool zeroKnown) => new(ScanNoticeKind.ExclusiveBitMethod, processId,
         "Without CAP_SYS_ADMIN the kpage* files are closed, so CowShared and CowPrivate come from the pagemap's " +
-        "exclusive bit (Method ExclusiveBit), Pss and LargeFolio from the kernel's smaps, and KSM and zero pages " +
-        "cannot be recognised. Run as root for exact results.");
+        "exclusive bit (Method ExclusiveBit), corrected with the kernel's per-VMA smaps where transparent huge pages make " +
+        "that bit wrong; Pss and LargeFolio come from smaps. KSM pages cannot be recognised and count as CowShared or " +
+        "CowPrivate. " + (zeroKnown
+            ? "Zero pages were found with PAGEMAP_SCAN. "
+            : "This kernel has no PAGEMAP_SCAN (before 6.7), so zero pages were found by comparing with the kernel's " +
+              "smaps, which is exact only while the process does not change. ") +
+        "Run as root for exact results.");
 
     private static IReadOnlyList<SmapsEntry> ReadKernelSmaps(IProcessSource process, bool byMapping) => byMapping
         ? process.ReadSmaps()
         : new[] { process.ReadSmapsRollup() };
+
+    /// <summary>The walked mappings' names by start address, to match the kernel's per-VMA figures to them.</summary>
+    private static Dictionary<ulong, string> NamesByStart(PageWalker walker)
+    {
+        var names = new Dictionary<ulong, string>();
+        foreach ((MemoryMapping mapping, _, _) in walker.Ranges)
+        {
+            names[mapping.Start] = mapping.Name;
+        }
+        return names;
+    }
 
     /// <summary>
     /// Adds a chunk using frame data; false if the kernel hid the PFNs. Every present page's flags are looked up, but its
     /// map count only where the pagemap has not already given it: a small page with the exclusive bit is mapped once.
     /// That spares a kpagecount read for most private pages, which cost the kernel as much as their flags.
     /// </summary>
-    private bool AddExact(ref CowCounters sum, in PagemapChunk chunk)
+    private bool AddExact(ref CowCounters sum, in PagemapChunk chunk, bool ksmFlagTrusted)
     {
         int n = 0;
         for (int i = 0; i < chunk.Count; i++)
@@ -218,7 +266,7 @@ public sealed class CowSummarizer : IDisposable
         {
             PagemapWord word = chunk[i];
             FrameInfo frame = word.Present ? _frames[next++] : default;
-            sum.AddExact(word, frame, zeroPfn, fileBacked);
+            sum.AddExact(word, frame, zeroPfn, fileBacked, ksmFlagTrusted);
         }
         return true;
     }
@@ -250,45 +298,40 @@ public sealed class CowSummarizer : IDisposable
         }
     }
 
-    private static void AddFromFlags(ref CowCounters sum, in PagemapChunk chunk)
+    private static void AddFromFlags(ref CowCounters sum, in PagemapChunk chunk, bool[] zero)
     {
-        bool fileBacked = chunk.Mapping.IsFileBacked;
-        bool shmem = chunk.Mapping.LooksLikeShmem;
-        foreach (ulong raw in chunk.Words)
+        MemoryMapping mapping = chunk.Mapping;
+        bool fileBacked = mapping.IsFileBacked, shmem = mapping.LooksLikeShmem, privateAnonymous = mapping.IsPrivateAnonymous;
+        ReadOnlySpan<ulong> words = chunk.Words;
+        for (int i = 0; i < words.Length; i++)
         {
-            sum.AddFromFlags(new PagemapWord(raw), fileBacked, shmem);
+            sum.AddFromFlags(new PagemapWord(words[i]), fileBacked, shmem, privateAnonymous, zero[i]);
         }
     }
 
     /// <summary>Without map counts Pss cannot be computed from pages, so it comes from the kernel's smaps, as do PMD-mapped THPs.</summary>
-    private static IEnumerable<CowSummary> WithKernelPss(int processId, ProcessStatus status, bool byMapping, PageWalker walker,
-        List<string> names, List<CowCounters> counters, IReadOnlyList<SmapsEntry> smaps)
+    private static IEnumerable<CowSummary> WithKernelPss(int processId, ProcessStatus status, bool byMapping,
+        IReadOnlyDictionary<ulong, string> namesByStart, SummaryGroups groups, IReadOnlyList<SmapsEntry> smaps)
     {
         if (!byMapping)
         {
             SmapsEntry rollup = smaps[0];
-            yield return counters[0].ToSummary(processId, status, null, CowMethod.ExclusiveBit, rollup["Pss"], LargeFolioFrom(rollup));
+            yield return groups[0].ToSummary(processId, status, null, CowMethod.ExclusiveBit, rollup["Pss"], LargeFolioFrom(rollup));
             yield break;
         }
-        var nameByStart = new Dictionary<ulong, string>();
-        foreach ((MemoryMapping mapping, _, _) in walker.Ranges)
-        {
-            nameByStart[mapping.Start] = mapping.Name;
-        }
-        var pss = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        var large = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var pss = new ulong[groups.Count];
+        var large = new ulong[groups.Count];
         foreach (SmapsEntry entry in smaps)
         {
-            if (nameByStart.TryGetValue(entry.Start, out string? name))
+            if (namesByStart.TryGetValue(entry.Start, out string? name) && groups.SlotOfName(name) is int slot)
             {
-                pss[name] = pss.GetValueOrDefault(name) + entry["Pss"];
-                large[name] = large.GetValueOrDefault(name) + LargeFolioFrom(entry);
+                pss[slot] += entry["Pss"];
+                large[slot] += LargeFolioFrom(entry);
             }
         }
-        for (int i = 0; i < names.Count; i++)
+        for (int slot = 0; slot < groups.Count; slot++)
         {
-            yield return counters[i].ToSummary(processId, status, names[i], CowMethod.ExclusiveBit,
-                pss.GetValueOrDefault(names[i]), large.GetValueOrDefault(names[i]));
+            yield return groups[slot].ToSummary(processId, status, groups.NameOf(slot), CowMethod.ExclusiveBit, pss[slot], large[slot]);
         }
     }
 

@@ -12,8 +12,11 @@ public sealed class GetPageFlagsCommand : CowPagesCmdlet
 {
     private const string PfnSet = "Pfn";
 
-    /// <summary>Pipeline input is looked up in batches of this many frames, sorted and coalesced.</summary>
-    private const int BatchSize = 8192;
+    /// <summary>
+    /// Pipeline input is looked up in batches of this many frames, sorted and coalesced: a batch as large as a walk's
+    /// chunk lets the frames of neighbouring pages share reads, as they do in Get-CowSummary.
+    /// </summary>
+    private const int BatchSize = 128 * 1024;
 
     private readonly List<FrameRequest> _pending = new(BatchSize);
     private FrameQuery? _query;

@@ -33,6 +33,17 @@ internal static unsafe class LibC
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static extern int Close(int fd);
 
+    internal const int PROT_READ = 1;
+    internal const int PROT_WRITE = 2;
+    internal const int MAP_PRIVATE = 2;
+    internal const int MAP_ANONYMOUS = 0x20;
+
+    [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    internal static extern nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [DllImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    internal static extern int Munmap(nint address, nuint length);
+
     [DllImport("libc", EntryPoint = "strerror")]
     private static extern nint StrError(int errno);
 

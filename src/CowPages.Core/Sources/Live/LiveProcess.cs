@@ -56,6 +56,19 @@ internal sealed class LiveProcess : IProcessSource, IProcessFiles
         return SmapsParser.Parse(ReadText(path), path, ProcessId);
     }
 
+    public ulong? ReadKsmMergingPages()
+    {
+        string path = $"/proc/{ProcessId}/ksm_merging_pages";
+        try
+        {
+            return ulong.TryParse(ReadText(path).Trim(), out ulong pages) ? pages : null;
+        }
+        catch (ProcfsException e) when (e.Kind == ProcfsErrorKind.NotFound && System.IO.Directory.Exists($"/proc/{ProcessId}"))
+        {
+            return null;
+        }
+    }
+
     public int ReadPagemap(ulong firstPage, Span<ulong> words)
     {
         if (firstPage > long.MaxValue / sizeof(ulong))

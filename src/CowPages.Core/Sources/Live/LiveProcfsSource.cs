@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using CowPages.Frames;
 
 namespace CowPages.Sources.Live;
 
@@ -15,6 +14,7 @@ public sealed class LiveProcfsSource : IProcfsSource
 {
     private static readonly Lazy<KernelInfo> s_kernel = new(ReadKernel);
     private static readonly Lazy<ulong> s_zeroPfn = new(LocateZeroPfn);
+    private static readonly Lazy<KernelQuirks> s_quirks = new(QuirkProbe.Probe);
 
     private LiveProcfsSource()
     {
@@ -39,6 +39,8 @@ public sealed class LiveProcfsSource : IProcfsSource
     public bool FramesVisible => Privilege.HasSysAdmin;
 
     public ulong ZeroPfn => FramesVisible ? s_zeroPfn.Value : 0;
+
+    public KernelQuirks Quirks => s_quirks.Value;
 
     public IReadOnlyList<int> ProcessIds()
     {

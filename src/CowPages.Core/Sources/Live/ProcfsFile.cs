@@ -34,7 +34,7 @@ internal sealed unsafe class ProcfsFile : IDisposable
 
         if (fd < 0)
         {
-            throw ProcfsException.FromErrno(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "open", path, processId);
+            throw Errno.ToException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "open", path, processId);
         }
         return new ProcfsFile(new FileDescriptorHandle(fd), path, processId);
     }
@@ -63,7 +63,7 @@ internal sealed unsafe class ProcfsFile : IDisposable
                         {
                             continue;
                         }
-                        throw ProcfsException.FromErrno(errno, "read", Path, ProcessId);
+                        throw Errno.ToException(errno, "read", Path, ProcessId);
                     }
                     if (n == 0)
                     {
@@ -118,7 +118,7 @@ internal sealed unsafe class ProcfsFile : IDisposable
                     {
                         continue;
                     }
-                    throw ProcfsException.FromErrno(errno, "read", Path, ProcessId);
+                    throw Errno.ToException(errno, "read", Path, ProcessId);
                 }
                 if (n == 0)
                 {
@@ -155,7 +155,7 @@ internal sealed unsafe class ProcfsFile : IDisposable
                 int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                 if (errno != LibC.EINTR)
                 {
-                    throw ProcfsException.FromErrno(errno, operation, Path, ProcessId);
+                    throw Errno.ToException(errno, operation, Path, ProcessId);
                 }
             }
         }

@@ -1,6 +1,4 @@
-using CowPages.Sources;
-
-namespace CowPages.Frames;
+namespace CowPages.Sources;
 
 /// <summary>
 /// Finds the frame of the shared 4 KiB zero page: the one frame flagged KPF_ZERO_PAGE without KPF_THP. It lives in
@@ -8,10 +6,13 @@ namespace CowPages.Frames;
 /// </summary>
 public static class ZeroPageLocator
 {
+    /// <summary>Frames read per call: 512 KiB of kpageflags.</summary>
+    private const int Window = 65536;
+
     /// <summary>The zero page's PFN in <paramref name="frames"/>, or 0 when no frame is flagged so.</summary>
     public static ulong Find(IFrameSource frames)
     {
-        var window = new ulong[FrameReader.MaxWindow];
+        var window = new ulong[Window];
         ulong first = 0;
         while (true)
         {
