@@ -6,7 +6,8 @@ namespace CowPages.Snapshots;
 /// <summary>
 /// Builds a <see cref="PagemapImage"/> page by page in address order, as the reader decodes a process's tokens. Long
 /// runs of one word become a single fill segment, so that a 64 GiB reservation with 1% touched costs memory for the
-/// touched pages only; short runs are written out, since a segment costs more than a few words.
+/// touched pages only; short runs are written out, since a segment costs more than a few words. Pages PAGEMAP_SCAN saw as
+/// the zero page are kept apart, as runs of pages, since their words cannot say so.
 /// </summary>
 internal sealed class PagemapImageBuilder
 {
@@ -14,6 +15,7 @@ internal sealed class PagemapImageBuilder
     internal const ulong FillMinimum = 16;
 
     private readonly List<PagemapImage.Segment> _segments = new();
+    private readonly List<PagemapImage.PageRun> _zeroRuns = new();
     private ulong[] _words = new ulong[1024];
     private long _wordCount;
     private ulong _literalStart;
@@ -29,8 +31,13 @@ internal sealed class PagemapImageBuilder
         Cursor += pages;
     }
 
-    public void Add(ulong word)
+    /// <summary>Adds one page; <paramref name="zero"/> when PAGEMAP_SCAN saw it as the zero page.</summary>
+    public void Add(ulong word, bool zero = false)
     {
+        if (zero)
+        {
+            AddZero(Cursor, 1);
+        }
         if (_literalOffset < 0)
         {
             _literalOffset = _wordCount;
@@ -48,16 +55,20 @@ internal sealed class PagemapImageBuilder
         Cursor++;
     }
 
-    /// <summary>Adds <paramref name="count"/> pages of <paramref name="word"/>.</summary>
-    public void AddRun(ulong word, ulong count)
+    /// <summary>Adds <paramref name="count"/> pages of <paramref name="word"/>, all zero pages or none.</summary>
+    public void AddRun(ulong word, ulong count, bool zero = false)
     {
         if (count < FillMinimum)
         {
             for (ulong i = 0; i < count; i++)
             {
-                Add(word);
+                Add(word, zero);
             }
             return;
+        }
+        if (zero)
+        {
+            AddZero(Cursor, count);
         }
         CloseLiteral();
         if (_segments.Count > 0 && _segments[^1] is { IsFill: true } last && last.Fill == word && last.EndPage == Cursor)
@@ -74,12 +85,24 @@ internal sealed class PagemapImageBuilder
     public PagemapImage Build()
     {
         CloseLiteral();
-        if (_segments.Count == 0)
+        if (_segments.Count == 0 && _zeroRuns.Count == 0)
         {
             return PagemapImage.Empty;
         }
         Array.Resize(ref _words, (int)_wordCount);
-        return new PagemapImage(_segments.ToArray(), _words);
+        return new PagemapImage(_segments.ToArray(), _words, _zeroRuns.ToArray());
+    }
+
+    private void AddZero(ulong page, ulong count)
+    {
+        if (_zeroRuns.Count > 0 && _zeroRuns[^1].EndPage == page)
+        {
+            _zeroRuns[^1] = _zeroRuns[^1] with { Count = _zeroRuns[^1].Count + count };
+        }
+        else
+        {
+            _zeroRuns.Add(new PagemapImage.PageRun(page, count));
+        }
     }
 
     private void CloseLiteral()

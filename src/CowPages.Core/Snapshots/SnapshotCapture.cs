@@ -20,6 +20,11 @@ namespace CowPages.Snapshots;
 /// process's maps, pagemap and frames are as close together in time as in a live Get-CowSummary, and a snapshot
 /// answers as a live run would have at that moment. A process whose mapping changes while it is read has that range
 /// recorded as changed, and analyses of the snapshot report it just as a live walk would.
+/// <para>
+/// What the analyses ask the kernel besides the files is recorded too: its quirks (once), each process's
+/// ksm_merging_pages, whether PAGEMAP_SCAN works on it, and, without frames, which pages PAGEMAP_SCAN sees as the zero
+/// page (asked per chunk of a private anonymous mapping, right after the chunk's words, as a live summary asks).
+/// </para>
 /// </summary>
 public sealed class SnapshotCapture : IDisposable
 {
@@ -34,6 +39,8 @@ public sealed class SnapshotCapture : IDisposable
     private readonly SnapshotKernel _kernel;
     private readonly SnapshotBuffer _tokens = new(1 << 20);
     private readonly ulong[] _words = new ulong[PageWalker.DefaultChunkPages];
+    private readonly bool[] _zero = new bool[PageWalker.DefaultChunkPages];
+    private readonly PageRegion[] _probeRegion = new PageRegion[1];
     private ulong[] _newPfns = new ulong[PageWalker.DefaultChunkPages];
     private uint[] _newIds = new uint[PageWalker.DefaultChunkPages];
     private bool[] _newExclusive = new bool[PageWalker.DefaultChunkPages];
@@ -103,7 +110,7 @@ public sealed class SnapshotCapture : IDisposable
         DateTimeOffset capturedAt = source is SnapshotSource snapshot ? snapshot.CapturedAt
             : DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var kernel = new SnapshotKernel(WriterName, source.Kernel.Release, source.Kernel.HostName, capturedAt,
-            (int)PageGeometry.PageSize, framesVisible: false, zeroFrameId: 0);
+            (int)PageGeometry.PageSize, framesVisible: false, zeroFrameId: 0, source.Quirks);
         SnapshotWriter writer;
         try
         {
@@ -203,12 +210,23 @@ public sealed class SnapshotCapture : IDisposable
         ulong resident = 0;
         try
         {
-            using PageWalker walker = PageWalker.Open(new PinnedMapsProcess(process, mappings), PageSelection.All);
+            var pinned = new PinnedMapsProcess(process, mappings);
+            using PageWalker walker = PageWalker.Open(pinned, PageSelection.All);
+            // Whether PAGEMAP_SCAN works is recorded, so that the snapshot refuses scans where the kernel did. Without
+            // frames the zero page has no id to be known by: the scan says which pages map it.
+            bool canScan = mappings.Count > 0 ? ProbeScan(process, mappings[0]) : process.CanScan;
+            ZeroPageFinder? zeroPages = _frames is null && canScan ? ZeroPageFinder.ByScan(pinned) : null;
             // Every word, not only present and swapped pages: a hole can carry bits (soft-dirty) that Get-PageMap shows.
             foreach (PagemapChunk chunk in walker.Chunks(cancel, skipEmpty: false))
             {
                 resident += Renumber(chunk.Words);
-                encoder.Append(PageGeometry.PageOf(chunk.FirstAddress), _words.AsSpan(0, chunk.Count));
+                Span<bool> zero = _zero.AsSpan(0, chunk.Count);
+                zero.Clear();
+                if (zeroPages is not null && chunk.Mapping.IsPrivateAnonymous && !zeroPages.Find(chunk, zero))
+                {
+                    zero.Clear();
+                }
+                encoder.Append(PageGeometry.PageOf(chunk.FirstAddress), _words.AsSpan(0, chunk.Count), zero);
                 LookUpNewFrames();
                 observer.Progress(new ScanProgress(processId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
             }
@@ -216,9 +234,10 @@ public sealed class SnapshotCapture : IDisposable
             (byte[] rollup, byte[] smaps) = kernelTotals?.GetAwaiter().GetResult()
                 ?? (mappings.Count == 0 ? (Array.Empty<byte>(), Array.Empty<byte>()) : ReadKernelTotals(files));
             kernelTotals = null;
+            ulong? ksmMergingPages = mappings.Count == 0 ? null : process.ReadKsmMergingPages();
             encoder.Finish();
             cancel.ThrowIfCancellationRequested();
-            _writer.WriteProcess(processId, status, maps, rollup, smaps, walker.ChangedRanges, _tokens.Written);
+            _writer.WriteProcess(processId, status, maps, rollup, smaps, ksmMergingPages, canScan, walker.ChangedRanges, _tokens.Written);
             _textBytes += status.Length + maps.Length + rollup.Length + smaps.Length;
         }
         finally
@@ -240,6 +259,14 @@ public sealed class SnapshotCapture : IDisposable
         _pages += encoder.Pages;
         _resident += resident;
     }
+
+    /// <summary>
+    /// Whether PAGEMAP_SCAN works on the process: one scan of its lowest page. A kernel before 6.7 refuses it, and the
+    /// snapshot then refuses scans as that kernel would.
+    /// </summary>
+    private bool ProbeScan(IProcessSource process, MemoryMapping mapping) =>
+        process.CanScan && process.ScanPagemap(mapping.Start, mapping.Start + PageGeometry.PageSize, PageScanQuery.NotEmpty, 1,
+            _probeRegion, out _) >= 0;
 
     private static (byte[] Rollup, byte[] Smaps) ReadKernelTotals(IProcessFiles files) =>
         (files.ReadFile(ProcessFile.SmapsRollup), files.ReadFile(ProcessFile.Smaps));

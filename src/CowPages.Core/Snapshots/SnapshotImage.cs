@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
+using CowPages.Sources;
 
 namespace CowPages.Snapshots;
 
 /// <summary>What a snapshot records about the kernel and the capture, besides the processes.</summary>
 public sealed class SnapshotKernel
 {
-    public SnapshotKernel(string writer, string release, string hostName, DateTimeOffset capturedAt, int pageSize, bool framesVisible, ulong zeroFrameId)
+    public SnapshotKernel(string writer, string release, string hostName, DateTimeOffset capturedAt, int pageSize, bool framesVisible,
+        ulong zeroFrameId, KernelQuirks quirks = KernelQuirks.None)
     {
         Writer = writer;
         Release = release;
@@ -15,6 +17,7 @@ public sealed class SnapshotKernel
         PageSize = pageSize;
         FramesVisible = framesVisible;
         ZeroFrameId = zeroFrameId;
+        Quirks = quirks;
     }
 
     /// <summary>What wrote the file, such as <c>CowPages 0.1.0</c>.</summary>
@@ -35,13 +38,16 @@ public sealed class SnapshotKernel
 
     /// <summary>The frame id of the shared zero page, or 0 when unknown.</summary>
     public ulong ZeroFrameId { get; }
+
+    /// <summary>What the captured kernel reports wrongly, as the capture's source found by probing it.</summary>
+    public KernelQuirks Quirks { get; }
 }
 
 /// <summary>One captured process: its text files word for word, and its pagemap.</summary>
 public sealed class ProcessImage
 {
     public ProcessImage(int processId, byte[] status, byte[] maps, byte[] smapsRollup, byte[] smaps,
-        IReadOnlyList<AddressRange> changedRanges, PagemapImage pagemap)
+        IReadOnlyList<AddressRange> changedRanges, PagemapImage pagemap, ulong? ksmMergingPages = null, bool canScan = true)
     {
         ProcessId = processId;
         Status = status;
@@ -50,6 +56,8 @@ public sealed class ProcessImage
         Smaps = smaps;
         ChangedRanges = changedRanges;
         Pagemap = pagemap;
+        KsmMergingPages = ksmMergingPages;
+        CanScan = canScan;
     }
 
     public int ProcessId { get; }
@@ -66,6 +74,15 @@ public sealed class ProcessImage
     public IReadOnlyList<AddressRange> ChangedRanges { get; }
 
     public PagemapImage Pagemap { get; }
+
+    /// <summary><c>/proc/PID/ksm_merging_pages</c> at the capture; null where the kernel did not say (before 5.19).</summary>
+    public ulong? KsmMergingPages { get; }
+
+    /// <summary>
+    /// True when the capture could scan the process's pagemap with PAGEMAP_SCAN (Linux 6.7+). False on older kernels:
+    /// scans of the snapshot then fail as they would have live, and zero pages without frames are not known.
+    /// </summary>
+    public bool CanScan { get; }
 
     public byte[] File(Sources.ProcessFile file) => file switch
     {

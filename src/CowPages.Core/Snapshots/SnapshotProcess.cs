@@ -14,13 +14,17 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
 {
     private readonly string _snapshot;
     private readonly ProcessImage _image;
+    private readonly ulong _zeroFrameId;
     private IReadOnlyList<MemoryMapping>? _maps;
     private volatile bool _cannotScan;
 
-    internal SnapshotProcess(string snapshot, ProcessImage image)
+    /// <param name="zeroFrameId">The zero page's frame id where the snapshot holds frames, or 0.</param>
+    internal SnapshotProcess(string snapshot, ProcessImage image, ulong zeroFrameId)
     {
         _snapshot = snapshot;
         _image = image;
+        _zeroFrameId = zeroFrameId;
+        _cannotScan = !image.CanScan;
         PagemapPath = PathOf("pagemap");
     }
 
@@ -38,18 +42,19 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
 
     public IReadOnlyList<SmapsEntry> ReadSmaps() => SmapsParser.Parse(Text(_image.Smaps), PathOf("smaps"), ProcessId);
 
-    /// <summary>Format version 1 does not record it yet.</summary>
-    public ulong? ReadKsmMergingPages() => null;
+    public ulong? ReadKsmMergingPages() => _image.KsmMergingPages;
 
     public byte[] ReadFile(ProcessFile file) => _image.File(file);
 
     public int ReadPagemap(ulong firstPage, Span<ulong> words) => _image.Pagemap.Read(firstPage, words);
 
     /// <summary>
-    /// Answered from the stored words, for the categories they hold exactly (present, swapped); a query for any other
-    /// category (soft-dirty, zero page, huge, written) cannot be answered, and the caller reads plainly instead. A range
-    /// that changed during the capture is reported as a run of its own, though no words are stored for it, so that a
-    /// walk visits it, finds through <see cref="StillMapped"/> that it changed, and says so, as the capture's walk did.
+    /// Answered from the stored words, for the categories they hold exactly: present, swapped, and the zero page (by its
+    /// frame id, or, without frames, as PAGEMAP_SCAN marked the pages at capture). A query for any other category
+    /// (soft-dirty, huge, written) cannot be answered, and the caller reads plainly instead; so does every query of a
+    /// process the capture could not scan (a kernel before 6.7), as it would have live. A range that changed during the
+    /// capture is reported as a run of its own, though no words are stored for it, so that a walk visits it, finds
+    /// through <see cref="StillMapped"/> that it changed, and says so, as the capture's walk did.
     /// </summary>
     public int ScanPagemap(ulong start, ulong end, PageScanQuery query, ulong maxPages, Span<PageRegion> regions, out ulong walkEnd)
     {
@@ -62,7 +67,11 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
             walkEnd = start;
             return -1;
         }
-        foreach (AddressRange changed in _image.ChangedRanges)
+        // Only a walk's query of what is there is answered with the changed ranges; a changed range holds no zero page.
+        IReadOnlyList<AddressRange> changedRanges = (query.Required & ~PageCategories.Present) == 0
+            ? _image.ChangedRanges
+            : Array.Empty<AddressRange>();
+        foreach (AddressRange changed in changedRanges)
         {
             if (changed.End <= start || changed.Start >= end)
             {
@@ -86,7 +95,8 @@ internal sealed class SnapshotProcess : IProcessSource, IProcessFiles
             regions[0] = new PageRegion { Start = start, End = walkEnd, Categories = query.Returned & PageCategories.Present };
             return 1;
         }
-        int found = _image.Pagemap.Scan(PageGeometry.PageOf(start), PageGeometry.PageOf(end), query, maxPages, regions, out ulong walkEndPage);
+        int found = _image.Pagemap.Scan(PageGeometry.PageOf(start), PageGeometry.PageOf(end), query, maxPages, regions, out ulong walkEndPage,
+            _zeroFrameId);
         walkEnd = PageGeometry.AddressOf(walkEndPage);
         return found;
     }

@@ -19,6 +19,8 @@ public static class SnapshotReader
 {
     private const int MaxName = 4096;
 
+    private const KernelQuirks KnownQuirks = KernelQuirks.KsmFlagOnAnonymousPages;
+
     /// <exception cref="ProcfsException">The file is missing or unreadable, or is not a valid snapshot this version reads.</exception>
     public static SnapshotImage Read(string path)
     {
@@ -88,6 +90,12 @@ public static class SnapshotReader
             throw new SnapshotFormatException(
                 $"it has format version {version}, newer than the newest this CowPages reads ({SnapshotFormat.Version}): read it with a newer CowPages");
         }
+        if (version == SnapshotFormat.FirstVersion)
+        {
+            throw new SnapshotFormatException(
+                $"it has format version {version}, which a development build of CowPages wrote without the kernel's quirks and " +
+                $"zero pages, so analyses of it could differ from live ones: take the snapshot again (this CowPages writes version {SnapshotFormat.Version})");
+        }
 
         CheckCrc(file, length);
         Span<byte> trailer = stackalloc byte[SnapshotFormat.TrailerLength];
@@ -148,6 +156,11 @@ public static class SnapshotReader
         {
             throw reader.Fail($"it was captured on a kernel with {pageSize}-byte pages; CowPages reads {PageGeometry.PageSize}-byte pages only");
         }
+        ulong quirks = reader.ReadVarint("the kernel's quirks");
+        if ((quirks & ~(ulong)KnownQuirks) != 0)
+        {
+            throw reader.Fail($"the kernel's quirks {quirks} hold bits this CowPages does not know");
+        }
 
         var processes = new List<ProcessImage>();
         var seen = new HashSet<int>();
@@ -199,9 +212,13 @@ public static class SnapshotReader
         {
             throw reader.Fail($"a page refers to frame id {ids.Max}, but the snapshot holds no frames");
         }
+        if (frames is not null && ids.ScannedZero)
+        {
+            throw reader.Fail("a page is marked as PAGEMAP_SCAN's zero page, which only a snapshot without frames records");
+        }
         reader.ExpectEnd();
         var kernel = new SnapshotKernel(writer, release, host, DateTimeOffset.FromUnixTimeMilliseconds(capturedMs), (int)pageSize,
-            frames is not null, zeroId);
+            frames is not null, zeroId, (KernelQuirks)quirks);
         return new SnapshotImage(kernel, processes, frames);
     }
 
@@ -216,6 +233,12 @@ public static class SnapshotReader
         byte[] maps = reader.ReadBytes($"process {processId}'s maps");
         byte[] rollup = reader.ReadBytes($"process {processId}'s smaps_rollup");
         byte[] smaps = reader.ReadBytes($"process {processId}'s smaps");
+        ulong ksm = reader.ReadVarint($"process {processId}'s ksm_merging_pages");
+        byte scan = reader.ReadByte();
+        if (scan > SnapshotFormat.ScanAvailable)
+        {
+            throw reader.Fail($"process {processId}'s scan marker is {scan}, not 0 or 1");
+        }
 
         ulong changedCount = reader.ReadVarint($"process {processId}'s count of changed ranges", (ulong)reader.Remaining);
         var changed = new List<AddressRange>((int)Math.Min(changedCount, 1024));
@@ -240,7 +263,12 @@ public static class SnapshotReader
         {
             throw new SnapshotFormatException($"process {processId}'s pagemap: {e.Message}");
         }
-        return new ProcessImage(processId, status, maps, rollup, smaps, changed, pagemap);
+        if (scan == SnapshotFormat.ScanMissing && pagemap.ScannedZeroPages > 0)
+        {
+            throw reader.Fail($"process {processId} has pages marked as PAGEMAP_SCAN's zero page, but was captured without PAGEMAP_SCAN");
+        }
+        return new ProcessImage(processId, status, maps, rollup, smaps, changed, pagemap, ksm == 0 ? null : ksm - 1,
+            scan == SnapshotFormat.ScanAvailable);
     }
 
     /// <summary>
@@ -251,6 +279,7 @@ public static class SnapshotReader
     {
         var builder = new PagemapImageBuilder();
         ulong previous = 0;
+        bool previousZero = false;
         ulong previousId = 0;
         while (true)
         {
@@ -272,13 +301,14 @@ public static class SnapshotReader
                     }
                     builder.Skip(argument);
                     previous = 0;
+                    previousZero = false;
                     break;
                 case SnapshotFormat.RepeatToken:
                     if (argument == 0 || argument > room)
                     {
                         throw reader.Fail($"a run of {argument} pages from page 0x{builder.Cursor:x} is empty or runs past the user address space");
                     }
-                    builder.AddRun(previous, argument);
+                    builder.AddRun(previous, argument, previousZero);
                     break;
                 default:
                     if (argument > SnapshotFormat.MaxLiteralHeader || room == 0)
@@ -286,8 +316,15 @@ public static class SnapshotReader
                         throw reader.Fail($"a word at page 0x{builder.Cursor:x} has the unknown header {argument} or lies past the user address space");
                     }
                     ulong flags = argument & (SnapshotFormat.MaxLiteralHeader >> 1);
+                    bool present = (flags >> (PagemapWord.PresentBit - SnapshotFormat.FlagShift)) != 0;
+                    previousZero = (argument & SnapshotFormat.ScanZeroBit) != 0;
+                    if (previousZero && !present)
+                    {
+                        throw reader.Fail($"a page at page 0x{builder.Cursor:x} is marked as the zero page but is not present");
+                    }
+                    ids.ScannedZero |= previousZero;
                     ulong frame;
-                    if ((flags >> (PagemapWord.PresentBit - SnapshotFormat.FlagShift)) != 0)
+                    if (present)
                     {
                         long delta = reader.ReadSigned("a frame id");
                         frame = previousId + (ulong)delta;
@@ -303,7 +340,7 @@ public static class SnapshotReader
                         frame = reader.ReadVarint("a swap entry", PagemapWord.FrameMask);
                     }
                     previous = (flags << SnapshotFormat.FlagShift) | frame;
-                    builder.Add(previous);
+                    builder.Add(previous, previousZero);
                     break;
             }
         }
@@ -364,6 +401,9 @@ public static class SnapshotReader
     {
         public ulong Max;
         public bool Hidden;
+
+        /// <summary>Some page is marked as PAGEMAP_SCAN's zero page.</summary>
+        public bool ScannedZero;
 
         public void Note(ulong id)
         {

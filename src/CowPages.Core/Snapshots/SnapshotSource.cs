@@ -46,14 +46,14 @@ public sealed class SnapshotSource : IProcfsSource
 
     public ulong ZeroPfn => FramesVisible ? Image.Kernel.ZeroFrameId : 0;
 
-    /// <summary>Format version 1 does not record them yet.</summary>
-    public KernelQuirks Quirks => KernelQuirks.None;
+    /// <summary>What the captured kernel reports wrongly, as probed at capture: analyses correct for it as they do live.</summary>
+    public KernelQuirks Quirks => Image.Kernel.Quirks;
 
     public IReadOnlyList<int> ProcessIds() => _processIds;
 
     /// <exception cref="ProcfsException">The snapshot does not hold the process (NotFound, naming the file).</exception>
     public IProcessSource OpenProcess(int processId) => _processes.TryGetValue(processId, out ProcessImage? process)
-        ? new SnapshotProcess(Name, process)
+        ? new SnapshotProcess(Name, process, ZeroPfn)
         : throw new ProcfsException(ProcfsErrorKind.NotFound, Name, processId, null,
             $"process {processId}: not in the snapshot {Name}, which holds {Describe(_processIds)}.");
 

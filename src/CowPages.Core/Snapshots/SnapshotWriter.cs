@@ -81,16 +81,18 @@ public sealed class SnapshotWriter : IDisposable
         _record.WriteString(kernel.HostName);
         _record.WriteSigned(kernel.CapturedAt.ToUnixTimeMilliseconds());
         _record.WriteVarint((ulong)kernel.PageSize);
+        _record.WriteVarint((ulong)kernel.Quirks);
         Flush();
         _kernelWritten = true;
     }
 
     /// <summary>
-    /// Writes one process: its text files, the ranges that changed while it was read, and its pagemap tokens as
+    /// Writes one process: its text files, its ksm_merging_pages (null where the kernel did not say), whether the capture
+    /// could scan its pagemap, the ranges that changed while it was read, and its pagemap tokens as
     /// <see cref="PagemapEncoder"/> wrote them (ending with the end token).
     /// </summary>
-    public void WriteProcess(int processId, byte[] status, byte[] maps, byte[] smapsRollup, byte[] smaps,
-        IReadOnlyList<AddressRange> changedRanges, ReadOnlySpan<byte> pagemapTokens)
+    public void WriteProcess(int processId, byte[] status, byte[] maps, byte[] smapsRollup, byte[] smaps, ulong? ksmMergingPages,
+        bool canScan, IReadOnlyList<AddressRange> changedRanges, ReadOnlySpan<byte> pagemapTokens)
     {
         if (!_kernelWritten || _processesEnded)
         {
@@ -112,6 +114,9 @@ public sealed class SnapshotWriter : IDisposable
             _record.Clear();
             Write(text);
         }
+        // One more than the count, so that 0 can say that the kernel has no such file.
+        _record.WriteVarint(ksmMergingPages is ulong merging ? checked(merging + 1) : 0);
+        _record.WriteByte(canScan ? SnapshotFormat.ScanAvailable : SnapshotFormat.ScanMissing);
         _record.WriteVarint((ulong)changedRanges.Count);
         ulong previousEnd = 0;
         foreach (AddressRange range in changedRanges)
@@ -229,26 +234,51 @@ public sealed class SnapshotWriter : IDisposable
         using SnapshotWriter writer = Create(path);
         writer.WriteKernel(image.Kernel);
         var tokens = new SnapshotBuffer(1 << 16);
+        bool[] zero = Array.Empty<bool>();
         foreach (ProcessImage process in image.Processes)
         {
             tokens.Clear();
             var encoder = new PagemapEncoder(tokens);
-            foreach (PagemapImage.Segment segment in process.Pagemap.Segments)
+            PagemapImage pagemap = process.Pagemap;
+            foreach (PagemapImage.Segment segment in pagemap.Segments)
             {
                 if (segment.IsFill)
                 {
-                    encoder.AppendRun(segment.StartPage, segment.Count, segment.Fill);
+                    AppendFill(encoder, pagemap, segment);
+                    continue;
                 }
-                else
+                if (zero.Length < (int)segment.Count)
                 {
-                    encoder.Append(segment.StartPage, process.Pagemap.WordsOf(segment));
+                    zero = new bool[(int)segment.Count];
                 }
+                Span<bool> marks = zero.AsSpan(0, (int)segment.Count);
+                pagemap.ZeroPagesOf(segment.StartPage, marks);
+                encoder.Append(segment.StartPage, pagemap.WordsOf(segment), marks);
             }
             encoder.Finish();
             writer.WriteProcess(process.ProcessId, process.Status, process.Maps, process.SmapsRollup, process.Smaps,
-                process.ChangedRanges, tokens.Written);
+                process.KsmMergingPages, process.CanScan, process.ChangedRanges, tokens.Written);
         }
         writer.WriteFrames(image.Frames, image.Kernel.ZeroFrameId);
         return writer.Commit();
+    }
+
+    /// <summary>A run of one word, cut where zero-page runs begin and end inside it.</summary>
+    private static void AppendFill(PagemapEncoder encoder, PagemapImage pagemap, PagemapImage.Segment segment)
+    {
+        ulong page = segment.StartPage;
+        foreach (PagemapImage.PageRun run in pagemap.ZeroRuns)
+        {
+            if (run.EndPage <= page || run.StartPage >= segment.EndPage)
+            {
+                continue;
+            }
+            ulong from = Math.Max(run.StartPage, page);
+            ulong to = Math.Min(run.EndPage, segment.EndPage);
+            encoder.AppendRun(page, from - page, segment.Fill);
+            encoder.AppendRun(from, to - from, segment.Fill, zero: true);
+            page = to;
+        }
+        encoder.AppendRun(page, segment.EndPage - page, segment.Fill);
     }
 }

@@ -13,38 +13,44 @@ public class PagemapImageTests
 {
     private const ulong Base = 0x7f0000000;
 
-    /// <summary>Up to 3000 pages from <see cref="Base"/>: stretches of words, long runs of one word, and gaps.</summary>
-    private static readonly Gen<(PagemapImage Image, ulong[] Words)> Images =
+    /// <summary>
+    /// Up to 3000 pages from <see cref="Base"/>: stretches of words, long runs of one word, and gaps; some present pages
+    /// marked as PAGEMAP_SCAN's zero page, as a capture without frames marks them.
+    /// </summary>
+    private static readonly Gen<(PagemapImage Image, ulong[] Words, bool[] Zero)> Images =
         Gen.Frequency(
             (3, Gen.Int[1, 60].SelectMany(n => Gen.Frequency(
-                (3, Gen.ULong[1, 99].Select(id => SyntheticSnapshot.Present | id)),
-                (1, Gen.Const(SyntheticSnapshot.Swapped | 5UL)),
-                (1, Gen.Const(0UL))).Array[n]).Select(words => (Kind: 0, Words: words, Count: 0UL))),
-            (1, Gen.Select(Gen.Int[1, 400], Gen.OneOfConst(0UL, SyntheticSnapshot.Present, SyntheticSnapshot.SoftDirty))
-                .Select((n, w) => (Kind: 1, Words: new[] { w }, Count: (ulong)n))),
-            (1, Gen.Int[1, 300].Select(n => (Kind: 2, Words: Array.Empty<ulong>(), Count: (ulong)n))))
+                (3, Gen.Select(Gen.ULong[1, 99], Gen.Int[0, 2]).Select((id, z) => (Word: SyntheticSnapshot.Present | id, Zero: z == 0))),
+                (1, Gen.Const((Word: SyntheticSnapshot.Swapped | 5UL, Zero: false))),
+                (1, Gen.Const((Word: 0UL, Zero: false)))).Array[n]).Select(words => (Kind: 0, Words: words, Count: 0UL))),
+            (1, Gen.Select(Gen.Int[1, 400], Gen.OneOfConst(0UL, SyntheticSnapshot.Present, SyntheticSnapshot.SoftDirty), Gen.Bool)
+                .Select((n, w, z) => (Kind: 1, Words: new[] { (Word: w, Zero: z && w == SyntheticSnapshot.Present) }, Count: (ulong)n))),
+            (1, Gen.Int[1, 300].Select(n => (Kind: 2, Words: Array.Empty<(ulong Word, bool Zero)>(), Count: (ulong)n))))
         .Array[0, 12]
         .Select(parts =>
         {
             var builder = new PagemapImageBuilder();
             builder.Skip(Base);
             var words = new List<ulong>();
-            foreach ((int kind, ulong[] w, ulong count) in parts)
+            var zero = new List<bool>();
+            foreach ((int kind, (ulong Word, bool Zero)[] w, ulong count) in parts)
             {
                 if (kind == 0)
                 {
-                    foreach (ulong word in w)
+                    foreach ((ulong word, bool isZero) in w)
                     {
-                        builder.Add(word);
+                        builder.Add(word, isZero);
+                        words.Add(word);
+                        zero.Add(isZero);
                     }
-                    words.AddRange(w);
                 }
                 else if (kind == 1)
                 {
-                    builder.AddRun(w[0], count);
+                    builder.AddRun(w[0].Word, count, w[0].Zero);
                     for (ulong i = 0; i < count; i++)
                     {
-                        words.Add(w[0]);
+                        words.Add(w[0].Word);
+                        zero.Add(w[0].Zero);
                     }
                 }
                 else
@@ -53,10 +59,11 @@ public class PagemapImageTests
                     for (ulong i = 0; i < count; i++)
                     {
                         words.Add(0);
+                        zero.Add(false);
                     }
                 }
             }
-            return (builder.Build(), words.ToArray());
+            return (builder.Build(), words.ToArray(), zero.ToArray());
         });
 
     [Fact]
@@ -101,14 +108,18 @@ public class PagemapImageTests
             PageScanQuery.NotEmpty,
             new PageScanQuery(PageCategories.Present, 0, PageCategories.Present),
             new PageScanQuery(0, PageCategories.Swapped, PageCategories.Present | PageCategories.Swapped),
-            new PageScanQuery(0, 0, PageCategories.Present));
-        Gen.Select(Images, queries, Gen.Int[0, 3100], Gen.Int[0, 3200], Gen.Int[0, 5], Gen.ULong[0, 200]).Sample((image, query, from, to, slots, maxPages) =>
+            new PageScanQuery(0, 0, PageCategories.Present),
+            new PageScanQuery(PageCategories.PfnZero, 0, PageCategories.PfnZero),
+            new PageScanQuery(0, PageCategories.Present | PageCategories.Swapped, PageCategories.Present | PageCategories.PfnZero));
+        // With frames, the zero page is known by its frame id (here 7, or none); without, by the marks.
+        Gen.Select(Images, queries, Gen.Int[0, 3100], Gen.Int[0, 3200], Gen.Int[0, 5], Gen.ULong[0, 200], Gen.OneOfConst(0UL, 7UL))
+            .Sample((image, query, from, to, slots, maxPages, zeroId) =>
         {
             ulong start = Base + (ulong)Math.Min(from, to), end = Base + (ulong)Math.Max(from, to);
             var regions = new PageRegion[slots];
-            int found = image.Image.Scan(start, end, query, maxPages, regions, out ulong walkEnd);
+            int found = image.Image.Scan(start, end, query, maxPages, regions, out ulong walkEnd, zeroId);
             var expected = new PageRegion[slots];
-            int expectedFound = ReferenceScan(image.Words, start, end, query, maxPages, expected, out ulong expectedEnd);
+            int expectedFound = ReferenceScan(image.Words, image.Zero, zeroId, start, end, query, maxPages, expected, out ulong expectedEnd);
             Assert.Equal(expectedFound, found);
             Assert.Equal(expectedEnd, walkEnd);
             for (int i = 0; i < found; i++)
@@ -125,14 +136,15 @@ public class PagemapImageTests
     {
         using IProcessSource process = SyntheticSnapshot.Source().OpenProcess(SyntheticSnapshot.Parent);
         Assert.True(process.CanScan);
-        var query = new PageScanQuery(PageCategories.PfnZero, 0, PageCategories.PfnZero);
+        var query = new PageScanQuery(PageCategories.SoftDirty, 0, PageCategories.SoftDirty);
         Assert.Equal(-1, process.ScanPagemap(0x400000, 0x404000, query, 0, new PageRegion[4], out ulong walkEnd));
         Assert.Equal(0x400000UL, walkEnd);
         Assert.False(process.CanScan);
     }
 
     /// <summary>Page by page, as pagemap_scan_* in fs/proc/task_mmu.c does it; the walk's end in pages, the runs in bytes.</summary>
-    private static int ReferenceScan(ulong[] words, ulong start, ulong end, PageScanQuery query, ulong maxPages, PageRegion[] regions, out ulong walkEnd)
+    private static int ReferenceScan(ulong[] words, bool[] zero, ulong zeroId, ulong start, ulong end, PageScanQuery query, ulong maxPages,
+        PageRegion[] regions, out ulong walkEnd)
     {
         int count = 0;
         ulong reported = 0;
@@ -140,7 +152,10 @@ public class PagemapImageTests
         {
             ulong index = page - Base;
             ulong word = index < (ulong)words.Length ? words[index] : 0;
-            ulong categories = ((word >> 63) != 0 ? PageCategories.Present : 0) | (((word >> 62) & 1) != 0 ? PageCategories.Swapped : 0);
+            bool present = (word >> 63) != 0;
+            bool isZero = (index < (ulong)zero.Length && zero[index]) || (present && zeroId != 0 && (word & 0x7FFFFFFFFFFFFF) == zeroId);
+            ulong categories = (present ? PageCategories.Present : 0) | (((word >> 62) & 1) != 0 ? PageCategories.Swapped : 0)
+                | (isZero ? PageCategories.PfnZero : 0);
             if ((categories & query.Required) != query.Required || (query.AnyOf != 0 && (categories & query.AnyOf) == 0))
             {
                 continue;

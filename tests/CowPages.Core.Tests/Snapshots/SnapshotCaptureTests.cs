@@ -159,6 +159,85 @@ public sealed class SnapshotCaptureTests : IDisposable
     }
 
     [Fact]
+    public void ACaptureWithoutFramesKeepsTheZeroPagesPagemapScanFinds()
+    {
+        SnapshotSource original = SyntheticSnapshot.Source(framesVisible: false);
+        SnapshotSource captured = Capture(original, "zero.cowsnap", SyntheticSnapshot.Parent, SyntheticSnapshot.Child);
+        foreach (int pid in new[] { SyntheticSnapshot.Parent, SyntheticSnapshot.Child })
+        {
+            // One zero page in every hundred of the 2048-page mapping, as the source's scan reported them.
+            ProcessImage process = captured.Image.Processes.Single(p => p.ProcessId == pid);
+            Assert.Equal(20UL, process.Pagemap.ScannedZeroPages);
+            Assert.True(process.CanScan);
+        }
+        var same = new SourceEquivalence(original, captured);
+        foreach (bool byMapping in new[] { false, true })
+        {
+            same.Summaries(SyntheticSnapshot.Child, null, byMapping);
+        }
+        same.Comparisons(SyntheticSnapshot.Child);
+
+        var observer = new RecordingObserver();
+        using CowSummarizer summarizer = CowSummarizer.Create(captured);
+        CowSummary summary = summarizer.Summarize(SyntheticSnapshot.Child, false, observer).Single();
+        Assert.Equal(20 * PageGeometry.PageSize, summary.Zero);
+        Assert.Contains("Zero pages were found with PAGEMAP_SCAN", Assert.Single(observer.Notices).Message);
+        ForkComparison anon = ForkAnalysis.CompareRanges(captured, SyntheticSnapshot.Child, null, PageSelection.All, NullScanObserver.Instance)
+            .Single(c => c.Start == SyntheticSnapshot.Mappings[2].Start);
+        Assert.Equal(20UL, anon.Zero);
+    }
+
+    [Fact]
+    public void ACaptureOnAKernelWithoutPagemapScanRefusesScansAsThatKernelDid()
+    {
+        SnapshotSource original = SyntheticSnapshot.Source(framesVisible: false, canScan: false);
+        SnapshotSource captured = Capture(original, "noscan.cowsnap", SyntheticSnapshot.Parent, SyntheticSnapshot.Child);
+        ProcessImage child = captured.Image.Processes.Single(p => p.ProcessId == SyntheticSnapshot.Child);
+        Assert.False(child.CanScan);
+        Assert.Equal(0UL, child.Pagemap.ScannedZeroPages);
+        using (IProcessSource process = captured.OpenProcess(SyntheticSnapshot.Child))
+        {
+            Assert.False(process.CanScan);
+            Assert.Equal(-1, process.ScanPagemap(SyntheticSnapshot.Mappings[2].Start, SyntheticSnapshot.Mappings[2].End,
+                PageScanQuery.NotEmpty, 0, new PageRegion[8], out _));
+        }
+        var same = new SourceEquivalence(original, captured);
+        same.Summaries(SyntheticSnapshot.Child, null, byMapping: false);
+        same.Comparisons(SyntheticSnapshot.Child);
+        var observer = new RecordingObserver();
+        using CowSummarizer summarizer = CowSummarizer.Create(captured);
+        _ = summarizer.Summarize(SyntheticSnapshot.Child, false, observer).Single();
+        Assert.Contains("This kernel has no PAGEMAP_SCAN", Assert.Single(observer.Notices).Message);
+    }
+
+    [Fact]
+    public void ACaptureKeepsTheKernelsQuirksAndEachProcesssKsmPages()
+    {
+        SnapshotSource original = SyntheticSnapshot.Source(quirks: KernelQuirks.KsmFlagOnAnonymousPages);
+        SnapshotSource captured = Capture(original, "quirks.cowsnap", SyntheticSnapshot.Parent, SyntheticSnapshot.Child);
+        Assert.Equal(KernelQuirks.KsmFlagOnAnonymousPages, captured.Quirks);
+        using (IProcessSource child = captured.OpenProcess(SyntheticSnapshot.Child))
+        using (IProcessSource parent = captured.OpenProcess(SyntheticSnapshot.Parent))
+        {
+            Assert.Equal(SyntheticSnapshot.ChildKsmPages, child.ReadKsmMergingPages());
+            Assert.Equal(0UL, parent.ReadKsmMergingPages());
+        }
+        var same = new SourceEquivalence(original, captured);
+        foreach (int pid in new[] { SyntheticSnapshot.Parent, SyntheticSnapshot.Child })
+        {
+            same.Summaries(pid, null, byMapping: false);
+        }
+        // The quirk's correction and its warning, from the snapshot as from its source.
+        var observer = new RecordingObserver();
+        using CowSummarizer summarizer = CowSummarizer.Create(captured);
+        CowSummary summary = summarizer.Summarize(SyntheticSnapshot.Child, false, observer).Single();
+        Assert.Equal(SyntheticSnapshot.ChildKsmPages * PageGeometry.PageSize, summary.Ksm);
+        ScanNotice notice = Assert.Single(observer.Notices);
+        Assert.Equal(ScanNoticeKind.KernelQuirk, notice.Kind);
+        Assert.Contains("6.18.44-test", notice.Message);
+    }
+
+    [Fact]
     public void AProcessTheSnapshotLacksIsNotFoundAndTheErrorNamesTheFile()
     {
         SnapshotSource captured = Capture(SyntheticSnapshot.Source(), "one.cowsnap", SyntheticSnapshot.Child);
@@ -236,6 +315,11 @@ public sealed class SnapshotCaptureTests : IDisposable
             LiveProcfsSource live = LiveProcfsSource.Open();
             SnapshotSource captured = Capture(live, "self.cowsnap", Environment.ProcessId);
             Assert.Equal(live.FramesVisible, captured.FramesVisible);
+            // What the analyses ask the kernel besides its files: its quirks, PAGEMAP_SCAN (6.7+), ksm_merging_pages (5.19+).
+            Assert.Equal(live.Quirks, captured.Quirks);
+            ProcessImage self = Assert.Single(captured.Image.Processes);
+            Assert.Equal(live.Kernel.Version >= new Version(6, 7), self.CanScan);
+            Assert.Equal(live.Kernel.Version >= new Version(5, 19), self.KsmMergingPages is not null);
             var entries = PageMapQuery.Entries(captured, Environment.ProcessId, new PageSelection(null, (ulong)region, pages), false, NullScanObserver.Instance).ToList();
             Assert.Equal((int)pages, entries.Count);
             Assert.Equal(Enumerable.Range(0, (int)pages).Select(i => i % 2 == 0), entries.Select(e => e.Present));

@@ -115,6 +115,29 @@ public class SnapshotEncodingTests
     }
 
     [Fact]
+    public void ZeroPageMarksRoundTripAndSplitRepeatsOfTheSameWord()
+    {
+        // Without frames, a zero page and a shared page have the same word (present, frame hidden): only the mark
+        // tells them apart, so a repeat must stop where a mark starts or ends.
+        Gen.Select(Gen.Bool.Array[1, 400], Gen.Int[0, 40]).Sample((marks, runLength) =>
+        {
+            ulong[] words = marks.Select(_ => SyntheticSnapshot.Present).ToArray();
+            var tokens = new SnapshotBuffer();
+            var encoder = new PagemapEncoder(tokens);
+            encoder.Append(100, words, marks);
+            encoder.AppendRun(100 + (ulong)words.Length, (ulong)runLength, SyntheticSnapshot.Present, zero: true);
+            encoder.Finish();
+            PagemapImage image = DecodeHidden(tokens.Written.ToArray());
+            var expected = marks.Concat(Enumerable.Repeat(true, runLength)).ToArray();
+            var got = new bool[expected.Length];
+            image.ZeroPagesOf(100, got);
+            Assert.Equal(expected, got);
+            Assert.Equal((ulong)expected.Count(m => m), image.ScannedZeroPages);
+            Assert.All(ReadAll(image, 100, expected.Length), w => Assert.Equal(SyntheticSnapshot.Present, w));
+        }, iter: 500);
+    }
+
+    [Fact]
     public void AResidentPageCostsAboutThreeBytesBeforeCompression()
     {
         var words = new ulong[100_000];
@@ -155,7 +178,7 @@ public class SnapshotEncodingTests
         {
             body.WriteBytes(ReadOnlySpan<byte>.Empty);
         }
-        body.WriteVarint(0);
+        SnapshotFiles.WriteProcessFacts(body);
         body.WriteRaw(tokens);
         body.WriteByte(SnapshotFormat.EndOfProcessesTag);
         // Frames for every id the generators use, all with empty words.
@@ -170,6 +193,24 @@ public class SnapshotEncodingTests
         }
         SnapshotImage image = SnapshotFiles.ReadBody(body.Written.ToArray());
         return image.Processes[0].Pagemap;
+    }
+
+    /// <summary>Decodes one process's tokens in a snapshot without frames, where zero-page marks belong.</summary>
+    private static PagemapImage DecodeHidden(byte[] tokens)
+    {
+        var body = new SnapshotBuffer();
+        SnapshotFiles.WriteKernelFacts(body);
+        body.WriteByte(SnapshotFormat.ProcessTag);
+        body.WriteVarint(42);
+        for (int text = 0; text < 4; text++)
+        {
+            body.WriteBytes(ReadOnlySpan<byte>.Empty);
+        }
+        SnapshotFiles.WriteProcessFacts(body);
+        body.WriteRaw(tokens);
+        body.WriteByte(SnapshotFormat.EndOfProcessesTag);
+        body.WriteByte(0);
+        return SnapshotFiles.ReadBody(body.Written.ToArray()).Processes[0].Pagemap;
     }
 
     private static SnapshotBodyReader Reader(byte[] bytes) => new(new MemoryStream(bytes), bytes.Length);

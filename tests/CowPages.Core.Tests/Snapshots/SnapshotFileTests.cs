@@ -204,9 +204,49 @@ public sealed class SnapshotFileTests : IDisposable
         AssertBodyRejected(b => { Process(b, 5, "header"); End(b); }, "unknown header");
         AssertBodyRejected(b => { Process(b, 0, "3"); End(b); }, "a process has ID 0");
         AssertBodyRejected(b => { End(b, frames: 4); b.WriteByte(0); }, "1 bytes follow the last section");
+        AssertBodyRejected(b => { Process(b, 5, "absent zero"); End(b); }, "marked as the zero page but is not present");
+        AssertBodyRejected(b => { Process(b, 5, "zero", frameId: 1); End(b, frames: 4); }, "only a snapshot without frames records");
+        AssertBodyRejected(b => { Process(b, 5, "zero", SnapshotFormat.ScanMissing); End(b); }, "captured without PAGEMAP_SCAN");
+        AssertBodyRejected(b => { Process(b, 5, "0", scan: 2); End(b); }, "scan marker is 2");
     }
 
-    private static void Process(SnapshotBuffer body, int pid, string pagemap)
+    [Fact]
+    public void UnknownKernelQuirksAreRejected()
+    {
+        var body = new SnapshotBuffer();
+        body.WriteString("CowPages test");
+        body.WriteString("6.18.44-test");
+        body.WriteString("testhost");
+        body.WriteSigned(0);
+        body.WriteVarint(4096);
+        body.WriteVarint(2);
+        End(body);
+        AssertMalformed(SnapshotFiles.Package(body.Written.ToArray()), "quirks 2 hold bits this CowPages does not know");
+    }
+
+    [Fact]
+    public void ADevelopmentVersionOneFileIsRefusedWithAReason()
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(8), SnapshotFormat.FirstVersion);
+        SnapshotFiles.Reseal(_bytes);
+        File.WriteAllBytes(_path, _bytes);
+        AssertMalformed("format version 1, which a development build of CowPages wrote");
+        AssertMalformed("take the snapshot again");
+    }
+
+    [Fact]
+    public void AFileWithoutFramesKeepsTheZeroPagesThatPagemapScanSaw()
+    {
+        var body = new SnapshotBuffer();
+        SnapshotFiles.WriteKernelFacts(body);
+        Process(body, 5, "zero");
+        End(body);
+        SnapshotImage image = SnapshotFiles.ReadBody(body.Written.ToArray());
+        Assert.Equal(1UL, image.Processes[0].Pagemap.ScannedZeroPages);
+        Assert.Null(image.Frames);
+    }
+
+    private static void Process(SnapshotBuffer body, int pid, string pagemap, byte scan = SnapshotFormat.ScanAvailable, long frameId = 0)
     {
         body.WriteByte(SnapshotFormat.ProcessTag);
         body.WriteVarint((ulong)pid);
@@ -214,9 +254,20 @@ public sealed class SnapshotFileTests : IDisposable
         body.WriteBytes("00400000-00401000 r--p 00000000 00:00 0\n"u8);
         body.WriteBytes(ReadOnlySpan<byte>.Empty);
         body.WriteBytes(ReadOnlySpan<byte>.Empty);
-        body.WriteVarint(0);
+        SnapshotFiles.WriteProcessFacts(body, scan);
         switch (pagemap)
         {
+            case "zero":
+                // A present page, frame hidden, that PAGEMAP_SCAN saw as the zero page.
+                body.WriteVarint((0x400UL << 2) | SnapshotFormat.GapToken);
+                body.WriteVarint(((SyntheticSnapshot.Present >> 55 | SnapshotFormat.ScanZeroBit) << 2) | SnapshotFormat.LiteralToken);
+                body.WriteSigned(frameId);
+                break;
+            case "absent zero":
+                body.WriteVarint((0x400UL << 2) | SnapshotFormat.GapToken);
+                body.WriteVarint((SnapshotFormat.ScanZeroBit << 2) | SnapshotFormat.LiteralToken);
+                body.WriteVarint(0);
+                break;
             case "gap":
                 body.WriteVarint((SnapshotFormat.UserPages + 1) << 2 | SnapshotFormat.GapToken);
                 break;
@@ -324,6 +375,7 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.Equal(expected.Kernel.CapturedAt, actual.Kernel.CapturedAt);
         Assert.Equal(expected.Kernel.FramesVisible, actual.Kernel.FramesVisible);
         Assert.Equal(expected.Kernel.ZeroFrameId, actual.Kernel.ZeroFrameId);
+        Assert.Equal(expected.Kernel.Quirks, actual.Kernel.Quirks);
         Assert.Equal(expected.Processes.Count, actual.Processes.Count);
         for (int i = 0; i < expected.Processes.Count; i++)
         {
@@ -334,7 +386,10 @@ public sealed class SnapshotFileTests : IDisposable
             Assert.Equal(e.SmapsRollup, a.SmapsRollup);
             Assert.Equal(e.Smaps, a.Smaps);
             Assert.Equal(e.ChangedRanges, a.ChangedRanges);
+            Assert.Equal(e.KsmMergingPages, a.KsmMergingPages);
+            Assert.Equal(e.CanScan, a.CanScan);
             Assert.Equal(e.Pagemap.StoredPages, a.Pagemap.StoredPages);
+            Assert.Equal(e.Pagemap.ZeroRuns, a.Pagemap.ZeroRuns);
             foreach ((ulong start, ulong end, _) in SyntheticSnapshot.Mappings)
             {
                 int pages = (int)((end - start) >> 12);

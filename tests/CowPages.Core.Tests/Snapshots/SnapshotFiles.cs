@@ -28,6 +28,18 @@ internal sealed class SnapshotFiles : IDisposable
         body.WriteString("testhost");
         body.WriteSigned(1_767_225_600_000);
         body.WriteVarint(4096);
+        body.WriteVarint(0);
+    }
+
+    /// <summary>
+    /// What follows a hand-made process's four texts: its ksm_merging_pages (the kernel does not say), whether it could be
+    /// scanned, and no changed ranges.
+    /// </summary>
+    public static void WriteProcessFacts(SnapshotBuffer body, byte scan = SnapshotFormat.ScanAvailable)
+    {
+        body.WriteVarint(0);
+        body.WriteByte(scan);
+        body.WriteVarint(0);
     }
 
     /// <summary>A whole file around <paramref name="body"/>: magic, version, the compressed body, lengths and CRC.</summary>

@@ -10,7 +10,8 @@ namespace CowPages.Core.Tests.Snapshots;
 /// anonymous pages, with copies, zero pages, a private file mapping with copied and page-cache pages, swap entries,
 /// a guard marker, soft-dirty holes and a sparse reservation; and a second child with a range that changed during the
 /// capture. Its frame ids
-/// are scattered on purpose (as PFNs are), so that a capture from it must renumber them.
+/// are scattered on purpose (as PFNs are), so that a capture from it must renumber them. Without frames, its zero pages
+/// are marked as PAGEMAP_SCAN saw them; its kernel may have quirks, and KSM has merged some of the child's pages.
 /// </summary>
 internal static class SyntheticSnapshot
 {
@@ -33,21 +34,28 @@ internal static class SyntheticSnapshot
         (0x7ffd00000000, 0x7ffd00021000, "rw-p 00000000 00:00 0                      [stack]"),
     };
 
-    /// <summary>The family with frames (a capture as root), or with every frame hidden (without root).</summary>
-    public static SnapshotImage Create(bool framesVisible = true)
+    /// <summary>KSM has merged this many of the child's pages; none of the others'.</summary>
+    public const ulong ChildKsmPages = 2;
+
+    /// <summary>
+    /// The family with frames (a capture as root), or with every frame hidden (without root); captured on a kernel with
+    /// <paramref name="quirks"/>, and by a capture that could scan pagemaps (Linux 6.7+) or not.
+    /// </summary>
+    public static SnapshotImage Create(bool framesVisible = true, KernelQuirks quirks = KernelQuirks.None, bool canScan = true)
     {
         var processes = new List<ProcessImage>
         {
-            Process(Parent, 1, framesVisible, child: false),
-            Process(Child, Parent, framesVisible, child: true),
-            Process(Changed, Parent, framesVisible, child: true),
+            Process(Parent, 1, framesVisible, child: false, canScan),
+            Process(Child, Parent, framesVisible, child: true, canScan),
+            Process(Changed, Parent, framesVisible, child: true, canScan),
         };
         var kernel = new SnapshotKernel("CowPages test", "6.18.44-test", "testhost", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-            4096, framesVisible, framesVisible ? ZeroId : 0);
+            4096, framesVisible, framesVisible ? ZeroId : 0, quirks);
         return new SnapshotImage(kernel, processes, framesVisible ? Frames() : null);
     }
 
-    public static SnapshotSource Source(bool framesVisible = true) => new("/synthetic.cowsnap", Create(framesVisible));
+    public static SnapshotSource Source(bool framesVisible = true, KernelQuirks quirks = KernelQuirks.None, bool canScan = true) =>
+        new("/synthetic.cowsnap", Create(framesVisible, quirks, canScan));
 
     /// <summary>
     /// One process with <paramref name="pages"/> resident anonymous pages in one mapping, each on its own frame, the
@@ -82,7 +90,7 @@ internal static class SyntheticSnapshot
     /// <summary>The frame id of the parent's anonymous page <paramref name="index"/>: scattered, never the zero page.</summary>
     private static ulong SharedFrame(int index) => 1000 + (ulong)(index * 7919 % 2_500);
 
-    private static ProcessImage Process(int pid, int parent, bool framesVisible, bool child)
+    private static ProcessImage Process(int pid, int parent, bool framesVisible, bool child, bool canScan)
     {
         var builder = new PagemapImageBuilder();
         ulong Frame(ulong id) => framesVisible ? id : 0;
@@ -117,7 +125,9 @@ internal static class SyntheticSnapshot
             }
             else if (i % 100 == 50)
             {
-                word = Present | Frame(ZeroId);
+                // The zero page: by its frame id, or without frames as PAGEMAP_SCAN marked it, where it could scan.
+                builder.Add(Present | Frame(ZeroId), zero: !framesVisible && canScan);
+                continue;
             }
             else if (i % 500 == 77 && !child)
             {
@@ -159,12 +169,13 @@ internal static class SyntheticSnapshot
         }
         string status = $"Name:\tfixture\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t{pid}\nPid:\t{pid}\nPPid:\t{parent}\nVmRSS:\t    {rss} kB\n";
         string rollup = $"00400000-7ffd00021000 ---p 00000000 00:00 0                          [rollup]\nRss:            {rss} kB\nPss:            {rss / 2 + 1} kB\n" +
-            $"Private_Clean:         0 kB\nPrivate_Dirty:        24 kB\nAnonymous:      {rss} kB\nSwap:           8 kB\n";
+            $"Private_Clean:         0 kB\nPrivate_Dirty:        24 kB\nAnonymous:      {rss} kB\nSwap:           8 kB\n" +
+            $"KSM:            {(pid == Child ? ChildKsmPages * 4 : 0)} kB\n";
         var changed = pid == Changed
             ? new List<AddressRange> { new(Mappings[2].Start + 0x100000, Mappings[2].Start + 0x102000) }
             : new List<AddressRange>();
         return new ProcessImage(pid, Encoding.UTF8.GetBytes(status), Encoding.UTF8.GetBytes(maps.ToString()), Encoding.UTF8.GetBytes(rollup),
-            Encoding.UTF8.GetBytes(smaps.ToString()), changed, builder.Build());
+            Encoding.UTF8.GetBytes(smaps.ToString()), changed, builder.Build(), pid == Child ? ChildKsmPages : 0, canScan);
     }
 
     private static FrameTable Frames()
