@@ -11,7 +11,7 @@ public sealed class SnapshotInfo
     {
         Path = path;
         Length = length;
-        ProcessId = new List<int>(processIds).ToArray();
+        ProcessId = new ProcessIdList(processIds);
         Pages = pages;
         ResidentPages = residentPages;
         Frames = frames;
@@ -19,7 +19,7 @@ public sealed class SnapshotInfo
         FramesVisible = framesVisible;
         Kernel = kernel;
         HostName = hostName;
-        CapturedAt = capturedAt;
+        CapturedAt = capturedAt.UtcDateTime;
     }
 
     /// <summary>The snapshot file's full path.</summary>
@@ -29,7 +29,7 @@ public sealed class SnapshotInfo
     public long Length { get; }
 
     /// <summary>The processes stored, in the order they were captured.</summary>
-    public int[] ProcessId { get; }
+    public ProcessIdList ProcessId { get; }
 
     /// <summary>Pagemap words stored: every page of every mapping of the processes.</summary>
     public ulong Pages { get; }
@@ -51,7 +51,8 @@ public sealed class SnapshotInfo
 
     public string HostName { get; }
 
-    public DateTimeOffset CapturedAt { get; }
+    /// <summary>When the capture began, in UTC, to the millisecond (a DateTime, which survives remoting as itself).</summary>
+    public DateTime CapturedAt { get; }
 
     /// <summary>The file's bytes per resident page, text included.</summary>
     public double BytesPerResidentPage => ResidentPages == 0 ? 0 : (double)Length / ResidentPages;
