@@ -5,7 +5,7 @@
     Author               = 'CowPages contributors'
     CompanyName          = 'CowPages'
     Copyright            = '(c) CowPages contributors. MIT License.'
-    Description          = 'Which pages of a forked process are still shared copy-on-write with its parent, and which did the kernel really copy? CowPages decodes /proc/PID/pagemap, /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup into typed objects: the pages of a process, the flags of physical frames, a child compared with its parent page by page, and per-process copy-on-write summaries that agree with smaps. Linux only; exact answers need root, and without root it reports what the pagemap bits still prove.'
+    Description          = 'Which pages of a forked process are still shared copy-on-write with its parent, and which did the kernel really copy? CowPages decodes /proc/PID/pagemap, /proc/kpageflags, /proc/kpagecount and /proc/kpagecgroup into typed objects: the pages of a process, the flags of physical frames, a child compared with its parent page by page, and per-process copy-on-write summaries that agree with smaps; snapshots carry all of it to another host. Linux only; exact answers need root, and without root it reports what the pagemap bits still prove.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('CowPages.Format.ps1xml')
@@ -16,6 +16,7 @@
         'Compare-ForkPages'
         'Get-CowSummary'
         'Watch-ForkPages'
+        'Save-CowSnapshot'
         'Show-CowMap'
         'Export-CowReport'
         'Measure-PageFlags'
@@ -34,6 +35,7 @@
 - Compare-ForkPages: a forked child against its parent, per range or per page: Shared, Copied, Zero and the one-sided states; exact by PFN as root, by the exclusive bit without.
 - Get-CowSummary: Rss, Pss, Uss and the copy-on-write split of each process or mapping, agreeing with smaps_rollup.
 - Watch-ForkPages: copy-on-write over time: a parent against each of its children every interval, with the rate at which copies grow, as a live log or a time series for Export-Csv.
+- Save-CowSnapshot: processes' pagemaps, frames and procfs files in one compact file, with frames renumbered so that no physical address leaves the host; every cmdlet reads it with -SnapshotPath, on any host, as it read the live processes.
 - Show-CowMap: a map of a child's address space in the terminal, one row per range, that shows where the copies sit, down to one 4 KiB copy in a 2 MiB huge page.
 - Export-CowReport: one self-contained HTML file for a ticket, with the map as SVG, a sortable table of ranges, a bar chart of summaries and a time chart of samples.
 - Measure-PageFlags: the page-types table of a process or of physical memory, one row per distinct kpageflags word, at page-types' speed.

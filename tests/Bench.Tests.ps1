@@ -21,6 +21,9 @@ Describe 'The benchmark harness at a tiny size' {
 
     It 'measures a row for <_>' -ForEach @(
         'Get-CowSummary -Id child (root)'
+        'Save-CowSnapshot -Id child (root)'
+        'snapshot size: bytes per resident page'
+        'Get-CowSummary -SnapshotPath child.cowsnap -Id child'
         'Compare-ForkPages -ReferenceId parent -DifferenceId child'
         'Watch-ForkPages -ReferenceId parent -DifferenceId child: one tick'
         'Watch-ForkPages -Interval 1'

@@ -63,3 +63,46 @@ Describe 'Tab completion' {
         Complete 'Get-PageMap -Id 2147483646 -Mapping ' | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Tab completion from a snapshot' {
+    BeforeAll {
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "cowpages-completion-$([guid]::NewGuid().ToString('n'))"
+        $null = New-Item -ItemType Directory $folder
+        $snapshot = Join-Path $folder 'family.cowsnap'
+        $null = Save-CowSnapshot -Id $family.Parent -Include Family -Path $snapshot
+        $familyIds = @($family.Parent, $family.Child, $family.Grandchild | Sort-Object | ForEach-Object { "$_" })
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force $folder -ErrorAction SilentlyContinue
+    }
+
+    It 'completes -<Parameter> of <Command> to the snapshot''s processes only' -ForEach @(
+        @{ Command = 'Get-PageMap'; Parameter = 'Id' }
+        @{ Command = 'Get-CowSummary'; Parameter = 'Id' }
+        @{ Command = 'Compare-ForkPages'; Parameter = 'DifferenceId' }
+    ) {
+        $matches = Complete "$Command -SnapshotPath '$snapshot' -$Parameter "
+        $matches.CompletionText | Should -Be $familyIds
+        ($matches | Where-Object CompletionText -eq "$($family.Child)").ListItemText | Should -Be "$($family.Child): pagefamily"
+    }
+
+    It 'resolves a relative -SnapshotPath against the current location' {
+        Push-Location $folder
+        try {
+            (Complete 'Get-PageMap -SnapshotPath family.cowsnap -Id ').CompletionText | Should -Be $familyIds
+        }
+        finally {
+            Pop-Location
+        }
+    }
+
+    It 'completes -Mapping to the mapping names the snapshot holds for the process' {
+        $matches = Complete "Get-PageMap -SnapshotPath '$snapshot' -Id $($family.Child) -Mapping *pagefam"
+        $matches.ListItemText | Where-Object { $_ -like '*pagefamily.dat' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'completes nothing from a snapshot that cannot be read, rather than the live processes' {
+        Complete "Get-PageMap -SnapshotPath '$folder/absent.cowsnap' -Id " | Should -BeNullOrEmpty
+    }
+}

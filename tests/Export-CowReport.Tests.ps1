@@ -161,6 +161,27 @@ Describe 'Export-CowReport from the pipeline' {
         }
     }
 
+    It 'charts what Watch-ForkPages samples, as it came, and its round trip through Export-Clixml alike' {
+        $watched = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval 0.2 -Duration 0.6)
+        $watched.Count | Should -BeGreaterOrEqual 2
+        $watched[0] | Should -BeOfType CowPages.ForkSample
+        $live = Join-Path $work 'watched.html'
+        $watched | Export-CowReport -Path $live
+        $clixml = Join-Path $work 'watched.clixml'
+        $watched | Export-Clixml -Path $clixml
+        $copied = Join-Path $work 'watched-copy.html'
+        Import-Clixml -Path $clixml | Export-CowReport -Path $copied
+        foreach ($report in $live, $copied) {
+            $row = (Read-Report $report).SelectSingleNode("//table[contains(@class,'samples')]/tbody/tr[@data-difference='$($family.Child)']")
+            [int]$row.GetAttribute('data-samples') | Should -Be $watched.Count -Because $report
+            [uint64]$row.GetAttribute('data-last-copied') | Should -Be $watched[-1].CopiedBytes -Because $report
+            [uint64]$row.GetAttribute('data-last-shared') | Should -Be $watched[-1].SharedBytes -Because $report
+        }
+        # The header's Time is the report's, so only the charts and tables are compared.
+        $section = { param($p) (Read-Report $p).SelectSingleNode("//section[@class='samples']").OuterXml }
+        & $section $copied | Should -Be (& $section $live)
+    }
+
     It 'adds up samples taken per mapping, time by time' {
         $byMapping = @(New-ForkSample -ReferenceId $family.Parent -DifferenceId $family.Child -Start $start -Count 5 -Mapping '[heap]') +
             @(New-ForkSample -ReferenceId $family.Parent -DifferenceId $family.Child -Start $start -Count 5 -Mapping '[anon]')

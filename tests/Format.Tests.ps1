@@ -19,7 +19,7 @@ AfterAll {
     Stop-PageFamily $family
 }
 
-Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'PageFlagsCount', 'ForkSample' {
+Describe 'The views of <_>' -ForEach 'PageMapEntry', 'PageFrame', 'ForkComparison', 'ForkPage', 'CowSummary', 'PageFlagsCount', 'ForkSample', 'SnapshotInfo' {
     It 'has a table view registered for the type' {
         $views = (Get-FormatData -TypeName "CowPages.$_").FormatViewDefinition
         @($views | ForEach-Object { $_.Control.GetType().Name }) | Should -Contain 'TableControl'
@@ -120,6 +120,22 @@ Describe 'Get-CowSummary output' {
         $lines | Should -Contain "LargeFolio : $($summary.LargeFolio)"
         $lines | Where-Object { $_ -match '^Id\s+:' } | Should -BeNullOrEmpty
         $summary.Id | Should -Be $family.Child
+    }
+}
+
+Describe 'Save-CowSnapshot output' {
+    It 'shows what the snapshot holds in one row, the path last' {
+        $path = Join-Path ([IO.Path]::GetTempPath()) "cowpages-format-$([guid]::NewGuid().ToString('n')).cowsnap"
+        try {
+            $saved = Save-CowSnapshot -Id $family.Parent -Include Family -Path $path
+            $lines = Show-Table $saved
+            Get-HeaderLine $lines | Should -Be 'Processes', 'Resident', 'Frames', 'Size(K)', 'B/page', 'Host', 'Path'
+            $row = $lines | Where-Object { $_ -match [regex]::Escape($path) }
+            $row | Should -Match ('^\s*3\s+{0}\s+{1}\s' -f $saved.ResidentPages, $saved.Frames)
+        }
+        finally {
+            Remove-Item $path -ErrorAction SilentlyContinue
+        }
     }
 }
 

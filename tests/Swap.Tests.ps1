@@ -70,6 +70,24 @@ Describe 'Get-PageMap on swapped-out pages' {
         $err | Should -BeNullOrEmpty
     }
 
+    It 'keeps each swapped page''s swap type and offset in a snapshot, and the Swap they add up to' {
+        $path = Join-Path ([IO.Path]::GetTempPath()) "cowpages-swap-$([guid]::NewGuid().ToString('n')).cowsnap"
+        try {
+            $null = Save-CowSnapshot -Id $family.Parent -Path $path
+            $r = $family.Regions.swapme
+            $live = Get-PageMap -Id $family.Parent -Address $r.Address -Count $r.Pages
+            $saved = Get-PageMap -SnapshotPath $path -Id $family.Parent -Address $r.Address -Count $r.Pages
+            ($saved | Where-Object Swapped).Count | Should -Be 16
+            $saved.SwapOffset | Should -Be $live.SwapOffset
+            $saved.SwapType | Should -Be $live.SwapType
+            $saved.Raw | Should -Be $live.Raw
+            (Get-CowSummary -SnapshotPath $path -Id $family.Parent).Swap | Should -Be (Get-CowSummary -Id $family.Parent).Swap
+        }
+        finally {
+            Remove-Item $path -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'Measure-PageFlags leaves swapped pages out, where page-types counts them under its swap pseudo-flag' {
         . (Join-Path $RepoRoot 'tools/PageTypes.ps1')
         $pageTypes = Install-PageTypes

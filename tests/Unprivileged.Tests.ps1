@@ -14,7 +14,7 @@ BeforeAll {
     $null = New-Item -ItemType Directory $sandbox, "$sandbox/home"
     Copy-Item -Recurse $PSHOME "$sandbox/pwsh"
     Copy-Item -Recurse (Split-Path $ModulePath) "$sandbox/CowPages"
-    Copy-Item "$PSScriptRoot/unprivileged/Probe.ps1" $sandbox
+    Copy-Item "$PSScriptRoot/unprivileged/Probe.ps1", "$PSScriptRoot/SnapshotComparison.ps1" $sandbox
     & chmod -R a+rX $sandbox
     & chown $nobody "$sandbox/home"
 
@@ -174,6 +174,34 @@ Describe 'CowPages as an unprivileged user (uid 65534)' {
         $report.OtherUserError.Category | Should -Be 'PermissionDenied'
         $report.OtherUserError.Target | Should -Be '1'
         $report.OtherUserError.Message | Should -Match '/proc/1/'
+    }
+}
+
+Describe 'Snapshots without CAP_SYS_ADMIN' {
+    It 'as <Who>: saves the family without frames, warns once why, and the snapshot gives the same output as live' -ForEach @(
+        @{ Who = 'uid 65534'; From = 'report' }
+        @{ Who = 'root without CAP_SYS_ADMIN'; From = 'capReport' }
+    ) {
+        $snapshot = (Get-Variable $From -ValueOnly).Snapshot
+        $snapshot.FramesVisible | Should -BeFalse
+        $snapshot.ProcessId | Should -Be $family.Parent, $family.Child, $family.Grandchild
+        $snapshot.Mode | Should -Be '600'
+        $snapshot.Warnings | Should -HaveCount 1
+        $snapshot.Warnings[0] | Should -Match 'CAP_SYS_ADMIN'
+        $snapshot.Compared | Should -Be 'Get-PageMap', 'Compare-ForkPages', 'Get-CowSummary'
+        $snapshot.Differences | Should -BeNullOrEmpty -Because "it took $($snapshot.Attempts) attempt(s)"
+        # Pss comes from smaps_rollup here, which moves whenever any process maps or unmaps libc.
+        $snapshot.Unstable | Where-Object { $_ -notin 'Pss', 'frame' } | Should -BeNullOrEmpty
+    }
+
+    It 'as <Who>: Get-PageFlags on that snapshot stops with PermissionDenied naming the file' -ForEach @(
+        @{ Who = 'uid 65534'; From = 'report' }
+        @{ Who = 'root without CAP_SYS_ADMIN'; From = 'capReport' }
+    ) {
+        $e = (Get-Variable $From -ValueOnly).Snapshot.PageFlagsError
+        $e.Id | Should -Be 'ProcfsAccessDenied,CowPages.Commands.GetPageFlagsCommand'
+        $e.Message | Should -Match 'family.cowsnap'
+        $e.Message | Should -Match 'without CAP_SYS_ADMIN'
     }
 }
 

@@ -73,6 +73,28 @@ try {
     $extra.Met = if ($extra.ExtraMiB -le 64) { 'yes' } else { 'NO' }
     $rows.Add($extra)
 
+    # A snapshot reads every pagemap word and all three kpage* words of every frame, where the summary skips empty
+    # ranges and most map counts; it is measured against the summary of the same child, in the same run.
+    Write-BenchStep 'Save-CowSnapshot -Id child, alternating with Get-CowSummary -Id child'
+    $snapshotPath = Join-Path $OutputDir 'child.cowsnap'
+    $summaryRun, $save = Measure-CmdletPair -Runs $Runs { Get-CowSummary -Id $child } { Save-CowSnapshot -Id $child -Path $snapshotPath }
+    $summary = [pscustomobject]@{ WorkMs = $summaryRun.MedianMs; WallMs = $summaryRun.MedianMs }
+    $info = $save.Output
+    $rows.Add((New-BenchRow -Work 'Save-CowSnapshot -Id child (root)' -Target '<= 2 x Get-CowSummary' -Limit 2 -Ms $save.MedianMs -Pages $info.ResidentPages `
+        -Reference $summary -ReferenceName 'Get-CowSummary -Id child' -Peak $save `
+        -Note ("{0:N0} pages, {1:N0} resident, {2:N0} frames with their kpage* words; timed alternately with the summary" -f $info.Pages, $info.ResidentPages, $info.Frames)))
+    $perPage = New-BenchRow -Work '  snapshot size: bytes per resident page' -Target '<= 9 B + text' -Ms $save.MedianMs `
+        -Note ("{0:N0} bytes for {1:N0} resident pages: {2:N2} B a page, text included ({3:N0} bytes of maps, smaps and status before compression); ms is the capture's" -f `
+            $info.Length, $info.ResidentPages, $info.BytesPerResidentPage, $info.TextBytes)
+    $perPage.Met = if ($info.Length -le 9 * $info.ResidentPages + $info.TextBytes) { 'yes' } else { 'NO' }
+    $rows.Add($perPage)
+    $read = Measure-Cmdlet -Runs $Runs { Get-CowSummary -SnapshotPath $snapshotPath -Id $child }
+    $same = $read.Output.CowShared -eq $s.CowShared -and $read.Output.CowPrivate -eq $s.CowPrivate -and $read.Output.Rss -eq $s.Rss
+    $rows.Add((New-BenchRow -Work '  Get-CowSummary -SnapshotPath child.cowsnap -Id child' -Ms $read.MedianMs -Pages $info.ResidentPages `
+        -Reference $summary -ReferenceName 'Get-CowSummary -Id child' -Peak $read `
+        -Note ("reads and decodes the whole file each run; Rss, CowShared, CowPrivate {0} the live summary's" -f $(if ($same) { 'equal' } else { 'DIFFER from' }))))
+    Remove-Item $snapshotPath -ErrorAction SilentlyContinue
+
     Write-BenchStep 'Compare-ForkPages -ReferenceId parent -DifferenceId child'
     $c = Invoke-BenchReader $bin.forkcmp @("$parent", "$child") -Runs $Runs
     $m = Measure-Cmdlet -Runs $Runs { Compare-ForkPages -ReferenceId $parent -DifferenceId $child }

@@ -34,6 +34,12 @@ internal static class ErrorHelper
     internal static ErrorRecord InvalidRange(System.ArgumentException e, object? target) =>
         new(e, "InvalidPageRange", ErrorCategory.InvalidArgument, target) { ErrorDetails = new ErrorDetails(e.Message) };
 
+    internal static ErrorRecord SnapshotWriteFailed(System.Exception e, string path) =>
+        new(e, "SnapshotWriteFailed", ErrorCategory.WriteError, path)
+        {
+            ErrorDetails = new ErrorDetails($"Cannot write the snapshot {path}: {e.Message}"),
+        };
+
     internal static ErrorRecord InvalidInputObject(object? input, string command, string accepted) =>
         new(new System.ArgumentException(
                 $"{command} cannot use an object of type {(input is PSObject o ? o.BaseObject : input)?.GetType().FullName ?? "null"}: it takes {accepted}."),

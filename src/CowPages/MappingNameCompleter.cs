@@ -4,12 +4,16 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using CowPages.Snapshots;
 using CowPages.Sources;
 using CowPages.Sources.Live;
 
 namespace CowPages;
 
-/// <summary>Completes <c>-Mapping</c> to the mapping names of the process named by <c>-Id</c> (or <c>-DifferenceId</c>).</summary>
+/// <summary>
+/// Completes <c>-Mapping</c> to the mapping names of the process named by <c>-Id</c> (or <c>-DifferenceId</c>), in the
+/// snapshot of -SnapshotPath when it is bound.
+/// </summary>
 public sealed class MappingNameCompleter : IArgumentCompleter
 {
     private static readonly string[] ProcessParameters = { "Id", "PID", "ProcessId", "DifferenceId", "ReferenceId" };
@@ -29,7 +33,20 @@ public sealed class MappingNameCompleter : IArgumentCompleter
         IReadOnlyList<MemoryMapping> mappings;
         try
         {
-            using IProcessSource process = LiveProcfsSource.Open().OpenProcess(pid.Value);
+            IProcfsSource source;
+            if (CompletionSource.TryGetSnapshot(fakeBoundParameters, out SnapshotSource? snapshot))
+            {
+                if (snapshot is null)
+                {
+                    return Array.Empty<CompletionResult>();
+                }
+                source = snapshot;
+            }
+            else
+            {
+                source = LiveProcfsSource.Open();
+            }
+            using IProcessSource process = source.OpenProcess(pid.Value);
             mappings = process.ReadMaps();
         }
         catch (ProcfsException)

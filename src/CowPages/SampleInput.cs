@@ -25,7 +25,7 @@ internal static class SampleInput
             }
         }
         return new ReportSample(
-            LanguagePrimitives.ConvertTo<DateTimeOffset>(Value(input, "Timestamp")),
+            Time(Value(input, "Timestamp")),
             Value(input, "Elapsed") is object elapsed ? LanguagePrimitives.ConvertTo<TimeSpan>(elapsed) : TimeSpan.Zero,
             Value(input, "ReferenceId") is object reference ? LanguagePrimitives.ConvertTo<int>(reference) : 0,
             LanguagePrimitives.ConvertTo<int>(Value(input, "DifferenceId")),
@@ -37,4 +37,18 @@ internal static class SampleInput
     }
 
     private static object? Value(PSObject o, string name) => o.Properties[name]?.Value;
+
+    /// <summary>
+    /// A sample's time as it came: a DateTimeOffset live; its text from remoting (which sends it at depth 1); its
+    /// property bag from Export-Clixml (depth 2), rebuilt from its UTC time and offset.
+    /// </summary>
+    private static DateTimeOffset Time(object? value)
+    {
+        if (value is PSObject bag && bag.BaseObject is PSCustomObject
+            && bag.Properties["UtcDateTime"]?.Value is DateTime utc && bag.Properties["Offset"]?.Value is TimeSpan offset)
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(offset);
+        }
+        return LanguagePrimitives.ConvertTo<DateTimeOffset>(value);
+    }
 }

@@ -103,18 +103,7 @@ public class ForkAnalysisTests
     public void WithoutFramesComparesByTheExclusiveBitAndSaysSo()
     {
         Family();
-        foreach (SyntheticProcess p in _source.Processes.Values)
-        {
-            foreach (ulong page in p.Words.Keys.ToList())
-            {
-                ulong word = p.Words[page];
-                if (new PagemapWord(word).Present)
-                {
-                    p.Words[page] = word & ~PagemapWord.FrameMask;
-                }
-            }
-        }
-        _source.FramesVisible = false;
+        _source.HideFrames();
         ForkComparison heap = Assert.Single(Ranges(200), r => r.Mapping == "[heap]");
         Assert.Equal(CowMethod.ExclusiveBit, heap.Method);
         // Without PFNs the zero page looks like a shared page.
@@ -127,7 +116,7 @@ public class ForkAnalysisTests
     public void WithoutFramesFindsZeroPagesWithTheScan()
     {
         Family();
-        HideFrames();
+        _source.HideFrames();
         // Page 2 maps the zero page on both sides; page 6, never touched by the parent, was read by the child.
         foreach (SyntheticProcess p in _source.Processes.Values)
         {
@@ -144,7 +133,7 @@ public class ForkAnalysisTests
     public void WithoutFramesAndWithoutTheScanZeroPagesLookShared()
     {
         Family();
-        HideFrames();
+        _source.HideFrames();
         foreach (SyntheticProcess p in _source.Processes.Values)
         {
             p.ZeroPages.Add(PageGeometry.PageOf(Heap + 2 * Page));
@@ -152,21 +141,6 @@ public class ForkAnalysisTests
         }
         ForkComparison heap = Assert.Single(Ranges(200), r => r.Mapping == "[heap]");
         Assert.Equal((2UL, 0UL), (heap.Shared, heap.Zero));
-    }
-
-    private void HideFrames()
-    {
-        foreach (SyntheticProcess p in _source.Processes.Values)
-        {
-            foreach (ulong page in p.Words.Keys.ToList())
-            {
-                if (new PagemapWord(p.Words[page]).Present)
-                {
-                    p.Words[page] &= ~PagemapWord.FrameMask;
-                }
-            }
-        }
-        _source.FramesVisible = false;
     }
 
     [Fact]

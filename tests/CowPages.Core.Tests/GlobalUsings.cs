@@ -8,3 +8,4 @@ global using CowPages.Sources;
 global using CowPages.Sources.Live;
 global using CowPages.Summary;
 global using CowPages.Walk;
+global using CowPages.Snapshots;

@@ -76,12 +76,8 @@ public class PageMapQueryTests
     [Fact]
     public void HiddenFramesAreNullAndSaidOnce()
     {
-        SyntheticProcess process = Sparse();
-        foreach (ulong page in process.Words.Keys.ToList())
-        {
-            process.Words[page] &= ~PagemapWord.FrameMask;
-        }
-        _source.FramesVisible = false;
+        Sparse();
+        _source.HideFrames();
         List<PageMapEntry> all = Entries(presentOnly: false);
         Assert.All(all, e => Assert.Null(e.Pfn));
         Assert.All(all, e => Assert.Null(e.SwapOffset));

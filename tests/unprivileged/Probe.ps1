@@ -80,6 +80,26 @@ $watch = @(Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Chi
         -WarningVariable watchWarnings -WarningAction SilentlyContinue)
 $watchCompare = Compare-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -WarningAction SilentlyContinue
 
+# A snapshot taken without CAP_SYS_ADMIN: no frames, one warning, and the same output as live from every cmdlet that
+# works without frames.
+. (Join-Path $PSScriptRoot 'SnapshotComparison.ps1')
+$snapshotPath = Join-Path $HOME 'family.cowsnap'
+$ids = $family.Parent, $family.Child, $family.Grandchild
+$saveWarnings = $null
+$null = Save-CowSnapshot -Id $family.Child -Path $snapshotPath -WarningVariable saveWarnings -WarningAction SilentlyContinue
+$saved = Save-BracketedSnapshot -ProcessId $ids -Path $snapshotPath -NoFrames -Attempts 3
+$snapshot = [pscustomobject]@{
+    FramesVisible = $saved.Info.FramesVisible
+    ProcessId     = $saved.Info.ProcessId
+    Mode          = "$(& stat -c '%a' $snapshotPath)"
+    Warnings      = @($saveWarnings | ForEach-Object { "$_" })
+    Attempts      = $saved.Attempts
+    Differences   = @($saved.Results.Values | ForEach-Object { $_.Differences })
+    Unstable      = @($saved.Results.Values | ForEach-Object { $_.Unstable } | Select-Object -Unique)
+    Compared      = @($saved.Results.Keys)
+    PageFlagsError = Get-FirstError { Get-PageFlags -SnapshotPath $snapshotPath -Pfn 1 }
+}
+
 [pscustomobject]@{
     Watch          = @($watch | Select-Object DifferenceId, Shared, Copied, ReferenceOnly, DifferenceOnly, @{ n = 'Method'; e = { "$($_.Method)" } })
     WatchCompare   = [pscustomobject]@{
@@ -89,6 +109,7 @@ $watchCompare = Compare-ForkPages -ReferenceId $family.Parent -DifferenceId $fam
     WatchWarnings  = @($watchWarnings | ForEach-Object { "$_" })
     WatchOtherUserError = Get-FirstError { Watch-ForkPages -ReferenceId 1 -Duration 0.5 }
     WatchPfnError  = Get-FirstError { Watch-ForkPages -ReferenceId $family.Parent -Method Pfn -Duration 0.5 }
+    Snapshot       = $snapshot
     Regions        = $regions
     Forks          = $forks
     ForkWarnings   = @($forkWarnings | ForEach-Object { "$_" })

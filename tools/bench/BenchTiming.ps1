@@ -51,3 +51,34 @@ function Measure-Cmdlet {
         Output    = $output
     }
 }
+
+function Measure-CmdletPair {
+    <#
+    Times two script blocks alternately, after a warm-up of each: on a shared machine the load drifts, and a ratio of
+    two medians taken minutes apart measures the drift as much as the code. Returns one Measure-Cmdlet-like result
+    for each (the peak working set is the pair's).
+    #>
+    param([scriptblock]$First, [scriptblock]$Second, [int]$Runs = 5)
+
+    $base = Reset-PeakWorkingSet
+    $outputs = @((& $First), (& $Second))
+    $times = @([System.Collections.Generic.List[double]]::new(), [System.Collections.Generic.List[double]]::new())
+    foreach ($run in 1..$Runs) {
+        foreach ($i in 0, 1) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $outputs[$i] = & @($First, $Second)[$i]
+            $clock.Stop()
+            $times[$i].Add($clock.Elapsed.TotalMilliseconds)
+        }
+    }
+    $peak = Get-StatusKiB 'VmHWM'
+    foreach ($i in 0, 1) {
+        [pscustomobject]@{
+            MedianMs = Get-Median $times[$i]
+            TimesMs  = $times[$i].ToArray()
+            PeakKiB  = $peak
+            ExtraKiB = [Math]::Max(0, [double]$peak - $base)
+            Output   = $outputs[$i]
+        }
+    }
+}

@@ -78,12 +78,13 @@ public sealed class FlagsMeter : IDisposable
     }
 
     /// <summary>
-    /// Counts <paramref name="count"/> physical frames from <paramref name="firstPfn"/> (to the end of physical memory
-    /// when null) by their flags, as page-types does without -p: every frame that exists counts, holes (flags 0)
-    /// included. Empty when <paramref name="firstPfn"/> lies beyond the last frame.
+    /// Counts <paramref name="count"/> physical frames from <paramref name="first"/> (from the first frame when null;
+    /// to the end of physical memory when <paramref name="count"/> is null) by their flags, as page-types does without
+    /// -p: every frame that exists counts, holes (flags 0) included. Empty when the first lies beyond the last frame.
     /// </summary>
-    public IEnumerable<PageFlagsCount> MeasureFrames(ulong firstPfn, ulong? count, IScanObserver observer, CancellationToken cancel = default)
+    public IEnumerable<PageFlagsCount> MeasureFrames(ulong? first, ulong? count, IScanObserver observer, CancellationToken cancel = default)
     {
+        ulong firstPfn = first ?? _reader.FirstFrame;
         _frames ??= new FrameInfo[FrameBatch];
         var histogram = new FlagsHistogram();
         ulong total = count ?? (FrameCount() is ulong end && end > firstPfn ? end - firstPfn : 0);

@@ -39,6 +39,9 @@ public sealed class FrameReader : IDisposable
     /// <summary>The path errors name for kpageflags.</summary>
     public string FlagsPath => _source.PathOf(FrameFields.Flags);
 
+    /// <summary>The first number that names a frame (<see cref="IFrameSource.FirstFrame"/>).</summary>
+    public ulong FirstFrame => _source.FirstFrame;
+
     /// <summary>
     /// Fills <paramref name="results"/>[i] for <paramref name="pfns"/>[i] from every file opened. PFNs may come in any
     /// order and repeat. A PFN past the end of physical memory gets <see cref="FrameInfo.Found"/> = false.

@@ -12,6 +12,12 @@ public interface IFrameSource : IDisposable
     /// <summary>The files that are open. kpagecgroup may be missing (it needs CONFIG_MEMCG).</summary>
     FrameFields Fields { get; }
 
+    /// <summary>
+    /// The first number that names a frame: PFN 0 live; 1 in a snapshot, whose id 0 stands for no frame (it reads as a
+    /// hole, flags 0, as a missing PFN would), so that counting "all frames" does not count it.
+    /// </summary>
+    ulong FirstFrame => 0;
+
     /// <summary>The path errors name for <paramref name="field"/>, such as <c>/proc/kpageflags</c>.</summary>
     string PathOf(FrameFields field);
 

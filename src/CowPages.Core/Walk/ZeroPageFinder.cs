@@ -16,7 +16,7 @@ public sealed class ZeroPageFinder
     private static readonly PageScanQuery ZeroPages = new(PageCategories.PfnZero, 0, PageCategories.PfnZero);
 
     private readonly IProcessSource _process;
-    private readonly IProcfsSource _source;
+    private readonly IProcfsSource? _source;
     private readonly PageRegion[] _regions = new PageRegion[Regions];
     private bool? _byPfn;
 
@@ -25,6 +25,18 @@ public sealed class ZeroPageFinder
         _source = source;
         _process = process;
     }
+
+    private ZeroPageFinder(IProcessSource process)
+    {
+        _process = process;
+        _byPfn = false;
+    }
+
+    /// <summary>
+    /// A finder that asks PAGEMAP_SCAN only: for a snapshot's capture without frames, which records what the scan says
+    /// so that analyses of the snapshot find the zero pages as they would have live.
+    /// </summary>
+    public static ZeroPageFinder ByScan(IProcessSource process) => new(process);
 
     /// <summary>True while zero pages can be told apart page by page.</summary>
     public bool Known => _byPfn == true || _process.CanScan;
@@ -44,10 +56,10 @@ public sealed class ZeroPageFinder
         {
             return true;
         }
-        _byPfn ??= _source.FramesVisible && _source.ZeroPfn != 0;
+        _byPfn ??= _source!.FramesVisible && _source.ZeroPfn != 0;
         if (_byPfn.Value)
         {
-            ulong zeroPfn = _source.ZeroPfn;
+            ulong zeroPfn = _source!.ZeroPfn;
             for (int i = 0; i < words.Length; i++)
             {
                 var word = new PagemapWord(words[i]);

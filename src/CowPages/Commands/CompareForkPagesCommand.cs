@@ -9,7 +9,7 @@ namespace CowPages.Commands;
 [Cmdlet(VerbsData.Compare, "ForkPages", DefaultParameterSetName = RangeSet)]
 [OutputType(typeof(ForkComparison), ParameterSetName = new[] { RangeSet })]
 [OutputType(typeof(ForkPage), ParameterSetName = new[] { PerPageSet })]
-public sealed class CompareForkPagesCommand : CowPagesCmdlet
+public sealed class CompareForkPagesCommand : SnapshotReaderCmdlet
 {
     private const string RangeSet = "Range";
     private const string PerPageSet = "PerPage";

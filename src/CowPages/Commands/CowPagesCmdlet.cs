@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using CowPages.Snapshots;
 using CowPages.Sources;
 using CowPages.Sources.Live;
 using CowPages.Walk;
@@ -9,7 +10,7 @@ using CowPages.Walk;
 namespace CowPages.Commands;
 
 /// <summary>
-/// What every CowPages cmdlet shares: the source it reads (the live procfs), cancellation (Ctrl+C cancels the token
+/// What every CowPages cmdlet shares: the source it reads (the live procfs, or a snapshot file), cancellation (Ctrl+C cancels the token
 /// that every core loop observes), the observer that shows the core's progress and notices, and the per-item loop
 /// in which one item's failure is a non-terminating error and the others go on.
 /// </summary>
@@ -24,7 +25,13 @@ public abstract class CowPagesCmdlet : PSCmdlet, IDisposable
     /// <summary>The Write-Progress activity id; each cmdlet has its own, so nested pipelines show separate bars.</summary>
     protected abstract int ProgressId { get; }
 
-    /// <summary>Where the cmdlet reads from, opened on first use; a failure to open it stops the command.</summary>
+    /// <summary>The snapshot file to read instead of the live kernel, or null; see <see cref="SnapshotReaderCmdlet"/>.</summary>
+    private protected virtual string? SnapshotFile => null;
+
+    /// <summary>
+    /// Where the cmdlet reads from: the snapshot of -SnapshotPath, or the live procfs. Opened on first use; a failure to
+    /// open it (a missing, damaged or newer snapshot) stops the command.
+    /// </summary>
     protected IProcfsSource Source
     {
         get
@@ -33,7 +40,7 @@ public abstract class CowPagesCmdlet : PSCmdlet, IDisposable
             {
                 try
                 {
-                    _source = LiveProcfsSource.Open();
+                    _source = SnapshotFile is null ? LiveProcfsSource.Open() : OpenSnapshot(SnapshotFile);
                 }
                 catch (ProcfsException e)
                 {
@@ -42,6 +49,14 @@ public abstract class CowPagesCmdlet : PSCmdlet, IDisposable
             }
             return _source!;
         }
+    }
+
+    private SnapshotSource OpenSnapshot(string path)
+    {
+        var snapshot = SnapshotSource.Open(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+        WriteVerbose($"Reading the snapshot {snapshot.Name}: {snapshot.ProcessIds().Count} processes captured on " +
+            $"{snapshot.Kernel} at {snapshot.CapturedAt:u}{(snapshot.FramesVisible ? "" : ", without frames")}.");
+        return snapshot;
     }
 
     private protected CmdletScanObserver Observer => _observer ??= new CmdletScanObserver(this, ProgressId);

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using CowPages.Map;
 using CowPages.Report;
+using CowPages.Snapshots;
 using CowPages.Walk;
 
 namespace CowPages.Commands;
@@ -16,7 +17,7 @@ namespace CowPages.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "CowReport", DefaultParameterSetName = ReportSet)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportCowReportCommand : CowPagesCmdlet
+public sealed class ExportCowReportCommand : SnapshotReaderCmdlet
 {
     private const string ReportSet = "Report";
     private const string Accepted = "ForkComparison or ForkPage objects (Compare-ForkPages), CowSummary objects (Get-CowSummary) " +
@@ -85,7 +86,9 @@ public sealed class ExportCowReportCommand : CowPagesCmdlet
 
     protected override void EndProcessing()
     {
-        var report = new HtmlReport(new ReportFacts(Title, Source.Kernel.HostName, Source.Kernel.Release, DateTimeOffset.Now,
+        // A snapshot's report is of the moment it was captured, on its host, not of the moment it is read.
+        DateTimeOffset when = Source is SnapshotSource snapshot ? snapshot.CapturedAt : DateTimeOffset.Now;
+        var report = new HtmlReport(new ReportFacts(Title, Source.Kernel.HostName, Source.Kernel.Release, when,
             $"CowPages {MyInvocation.MyCommand.Module?.Version}"));
         if (DifferenceId is not null)
         {

@@ -8,7 +8,7 @@ namespace CowPages.Commands;
 
 [Cmdlet(VerbsCommon.Get, "PageFlags", DefaultParameterSetName = PfnSet)]
 [OutputType(typeof(PageFrame))]
-public sealed class GetPageFlagsCommand : CowPagesCmdlet
+public sealed class GetPageFlagsCommand : SnapshotReaderCmdlet
 {
     private const string PfnSet = "Pfn";
 

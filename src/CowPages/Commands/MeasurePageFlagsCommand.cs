@@ -86,7 +86,7 @@ public sealed class MeasurePageFlagsCommand : ProcessTargetCmdlet
         try
         {
             bool any = false;
-            foreach (PageFlagsCount row in _meter.MeasureFrames(Pfn, counted ? Count : null, Observer, CancelToken))
+            foreach (PageFlagsCount row in _meter.MeasureFrames(MyInvocation.BoundParameters.ContainsKey(nameof(Pfn)) ? Pfn : null, counted ? Count : null, Observer, CancelToken))
             {
                 any = true;
                 WriteObject(row);

@@ -10,7 +10,7 @@ namespace CowPages.Commands;
 /// The process-identity parameters shared by the per-process cmdlets: <c>-Id</c> (aliases PID, ProcessId,
 /// bound by value and by property name) or <c>-InputObject</c> (Process objects).
 /// </summary>
-public abstract class ProcessTargetCmdlet : CowPagesCmdlet
+public abstract class ProcessTargetCmdlet : SnapshotReaderCmdlet
 {
     protected const string IdSet = "Id";
     protected const string InputObjectSet = "InputObject";
@@ -23,11 +23,10 @@ public abstract class ProcessTargetCmdlet : CowPagesCmdlet
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     public Process[] InputObject { get; set; } = Array.Empty<Process>();
 
-    protected override void ProcessRecord()
-    {
-        IEnumerable<int> processIds = ParameterSetName == InputObjectSet ? InputObject.Select(p => p.Id) : Id;
-        ForEachProcess(processIds, Activity, ProcessTarget);
-    }
+    /// <summary>The PIDs of the current pipeline record, from -Id or -InputObject.</summary>
+    protected IEnumerable<int> TargetIds => ParameterSetName == InputObjectSet ? InputObject.Select(p => p.Id) : Id;
+
+    protected override void ProcessRecord() => ForEachProcess(TargetIds, Activity, ProcessTarget);
 
     /// <summary>The progress activity for one process, such as "Reading /proc/42/pagemap".</summary>
     protected abstract string Activity(int processId);

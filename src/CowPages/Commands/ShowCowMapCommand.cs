@@ -13,7 +13,7 @@ namespace CowPages.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Show, "CowMap", DefaultParameterSetName = IdSet)]
 [OutputType(typeof(string))]
-public sealed class ShowCowMapCommand : CowPagesCmdlet
+public sealed class ShowCowMapCommand : SnapshotReaderCmdlet
 {
     private const string IdSet = "Id";
     private const string InputObjectSet = "InputObject";

@@ -41,6 +41,22 @@ internal sealed class SyntheticSource : IProcfsSource
         return process;
     }
 
+    /// <summary>
+    /// Turns this into what a reader without CAP_SYS_ADMIN sees: the kernel zeroes the PFN and swap fields of every
+    /// pagemap word (bits 0-54) and keeps the kpage* files closed.
+    /// </summary>
+    public void HideFrames()
+    {
+        foreach (SyntheticProcess process in Processes.Values)
+        {
+            foreach (ulong page in process.Words.Keys.ToList())
+            {
+                process.Words[page] &= ~PagemapWord.FrameMask;
+            }
+        }
+        FramesVisible = false;
+    }
+
     public IReadOnlyList<int> ProcessIds() => Processes.Keys.OrderBy(p => p).ToList();
 
     /// <summary>The process exits: it leaves the source, and whoever still holds it open sees it gone.</summary>

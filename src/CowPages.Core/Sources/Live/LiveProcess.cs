@@ -12,7 +12,7 @@ namespace CowPages.Sources.Live;
 /// the pagemap needs ptrace read access; PFNs are shown only to CAP_SYS_ADMIN in the initial user namespace, checked
 /// by the kernel when the file is opened.
 /// </summary>
-internal sealed class LiveProcess : IProcessSource
+internal sealed class LiveProcess : IProcessSource, IProcessFiles
 {
     /// <summary>Set once a kernel without PAGEMAP_SCAN (before 6.7) has said so; every later walk reads plainly.</summary>
     private static volatile bool s_scanMissing;
@@ -107,6 +107,9 @@ internal sealed class LiveProcess : IProcessSource
         _probe ??= MappingProbe.Open(ProcessId);
         return _probe.StillMapped(mapping, start, end);
     }
+
+    public byte[] ReadFile(ProcessFile file) =>
+        ProcfsFile.ReadAll($"/proc/{ProcessId}/{ProcessFileNames.Of(file)}", ProcessId);
 
     private ProcfsFile Pagemap => _pagemap ??= ProcfsFile.Open(PagemapPath, ProcessId);
 
