@@ -5,7 +5,8 @@ Builds, tests and demonstrates CowPages.
 .DESCRIPTION
 Plain pwsh, no Invoke-Build. Tasks:
   Build  lays out a ready-to-import module in out/CowPages/<version>/ and compiles the C fixtures into out/fixtures/.
-  Test   builds, runs the xunit tests of the core, then Pester against the built module in a child pwsh,
+  Test   builds, compiles the core's benchmarks (without running them; one failure if they do not compile), runs
+         the xunit tests of the core, then Pester against the built module in a child pwsh,
          and ends with one line "N passed, N failed". Exits non-zero on any failure. As root, it first installs
          Debian's openssh-server when sshd is missing, for the remoting test (tests/Remoting.Tests.ps1). With
          $env:CI = 'true' it also runs the kernel matrix (KernelTest); otherwise the summary line says that it was skipped.

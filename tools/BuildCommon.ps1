@@ -77,6 +77,22 @@ function Get-PesterModulePath {
     $path
 }
 
+function Test-BenchmarkBuild {
+    # Compiles the BenchmarkDotNet project without running it. Nothing else references it, so a change to the core's
+    # API broke it unnoticed once; compiling it here makes such a change fail the tests. It reuses the core that the
+    # module build just compiled, so this costs a few seconds. Returns $true when it compiled.
+    param([string]$Configuration)
+
+    Write-Host 'Compiling the core benchmarks (not running them)' -ForegroundColor Cyan
+    & dotnet build (Join-Path $script:RepoRoot 'tests/CowPages.Core.Benchmarks/CowPages.Core.Benchmarks.csproj') `
+        --configuration $Configuration --nologo -v quiet | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        Write-Host "The benchmarks in tests/CowPages.Core.Benchmarks do not compile (exit code $LASTEXITCODE)." -ForegroundColor Red
+        return $false
+    }
+    $true
+}
+
 function Invoke-XunitTests {
     # Returns @{ Passed; Failed }.
     param([string]$Configuration)
@@ -139,12 +155,18 @@ function Invoke-Test {
     # Returns the process exit code: 0 only when every test passed. -KernelMatrix (CI) adds the kernel matrix.
     param([string]$Configuration, [string]$ModulePath, [switch]$KernelMatrix)
 
+    # A benchmark that does not compile counts as one failure, after the tests have still run and told their results.
+    $benchmarksBuilt = Test-BenchmarkBuild -Configuration $Configuration
     $xunit = Invoke-XunitTests -Configuration $Configuration
     Install-BrowserForTests
     $pester = Invoke-PesterTests -ModulePath $ModulePath
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
     $parts = @("xunit: $($xunit.Passed) passed, $($xunit.Failed) failed", "Pester: $($pester.Passed) passed, $($pester.Failed) failed")
+    if (-not $benchmarksBuilt) {
+        $failed += 1
+        $parts += 'benchmarks: do not compile'
+    }
     $matrixNote = ''
     if ($KernelMatrix) {
         foreach ($k in Invoke-KernelTest -ModulePath $ModulePath) {

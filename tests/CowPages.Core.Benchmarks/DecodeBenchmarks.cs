@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using CowPages.Analysis;
 using CowPages.Decoding;
-using CowPages.Reading;
+using CowPages.Frames;
+using CowPages.Summary;
+using CowPages.Walk;
 
 namespace CowPages.Core.Benchmarks;
 

@@ -1,15 +1,19 @@
 using System;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
-using CowPages.Analysis;
-using CowPages.Reading;
+using CowPages.Decoding;
+using CowPages.Frames;
+using CowPages.Sources;
+using CowPages.Sources.Live;
+using CowPages.Walk;
 
 namespace CowPages.Core.Benchmarks;
 
 /// <summary>
-/// Range reads against the live kernel: this process's pagemap over a resident buffer it owns (any user), and, as
-/// root, FrameReader.Lookup of that buffer's frames in /proc/kpageflags and /proc/kpagecount. Without root the
-/// kpage* benchmarks return at once (BenchmarkDotNet then reports their near-zero time).
+/// Range reads against the live kernel, through the same source the cmdlets use: this process's pagemap over a
+/// resident buffer it owns (any user), plainly and through a PageWalker, and, as root, FrameReader.Lookup of that
+/// buffer's frames in /proc/kpageflags and /proc/kpagecount. Without root the kpage* benchmarks return at once
+/// (BenchmarkDotNet then reports their near-zero time).
 /// </summary>
 [MemoryDiagnoser]
 public class RangeReadBenchmarks
@@ -17,7 +21,9 @@ public class RangeReadBenchmarks
     private const int Pages = PageWalker.DefaultChunkPages;
 
     private IntPtr _memory;
-    private PagemapReader? _pagemap;
+    private LiveProcfsSource? _procfs;
+    private IProcessSource? _self;
+    private PageSelection? _buffer;
     private FrameReader? _frames;
     private readonly ulong[] _words = new ulong[Pages];
     private ulong[] _pfns = Array.Empty<ulong>();
@@ -27,23 +33,41 @@ public class RangeReadBenchmarks
     public unsafe void Setup()
     {
         // 512 MiB written page by page, so that every page of the range is resident when it is read.
-        _memory = Marshal.AllocHGlobal((nint)Pages * 4096);
+        _memory = Marshal.AllocHGlobal((nint)Pages * (nint)PageGeometry.PageSize);
         byte* bytes = (byte*)_memory;
         for (long i = 0; i < Pages; i++)
         {
-            bytes[i * 4096] = (byte)i;
+            bytes[i * (long)PageGeometry.PageSize] = (byte)i;
         }
-        _pagemap = PagemapReader.Open(Environment.ProcessId);
-        if (Privilege.HasSysAdmin)
+        _procfs = LiveProcfsSource.Open();
+        _self = _procfs.OpenProcess(Environment.ProcessId);
+        _buffer = new PageSelection(null, (ulong)_memory, Pages);
+        if (_procfs.FramesVisible)
         {
-            _frames = FrameReader.Open(FrameFields.Flags | FrameFields.MapCount);
+            _frames = FrameReader.Open(_procfs, FrameFields.Flags | FrameFields.MapCount);
             ReadPagemap();
-            _pfns = Array.ConvertAll(_words, w => new Decoding.PagemapWord(w).Pfn);
+            _pfns = Array.ConvertAll(_words, w => new PagemapWord(w).Pfn);
         }
     }
 
-    [Benchmark(Description = "PagemapReader.Read: 1 MiB of pagemap (128 Ki resident pages)")]
-    public int ReadPagemap() => _pagemap!.Read((ulong)_memory >> PagemapReader.PageShift, _words);
+    [Benchmark(Description = "IProcessSource.ReadPagemap: 1 MiB of pagemap (128 Ki resident pages)")]
+    public int ReadPagemap() => _self!.ReadPagemap(PageGeometry.PageOf((ulong)_memory), _words);
+
+    /// <summary>
+    /// The same pages as an analysis reads them: maps parsed, the range chunked, each chunk's mapping re-checked. The
+    /// words are not decoded (DecodeBenchmarks does that), so the difference to ReadPagemap is the walker's own cost.
+    /// </summary>
+    [Benchmark(Description = "PageWalker.Chunks: the same 128 Ki pages, maps and still-mapped probe included")]
+    public long WalkPagemap()
+    {
+        using PageWalker walker = PageWalker.Open(_self!, _buffer!);
+        long pages = 0;
+        foreach (PagemapChunk chunk in walker.Chunks())
+        {
+            pages += chunk.Count;
+        }
+        return pages;
+    }
 
     [Benchmark(Description = "FrameReader.Lookup: 128 Ki frames, flags + map count (root)")]
     public int LookupFrames()
@@ -63,7 +87,8 @@ public class RangeReadBenchmarks
     public void Cleanup()
     {
         _frames?.Dispose();
-        _pagemap?.Dispose();
+        _self?.Dispose();
+        _procfs?.Dispose();
         Marshal.FreeHGlobal(_memory);
     }
 }
