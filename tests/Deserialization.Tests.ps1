@@ -55,7 +55,7 @@ BeforeAll {
             Save-CowSnapshot -Id $family.Parent -Include Family -Path (Join-Path $snapshots 'family.cowsnap')
         }
         'CowPages.PageFlagsCount' = { Measure-PageFlags -Id $family.Child }
-        # Being built on another branch (issue 13), in the syntax its issue gives; used once a cmdlet declares the type.
+        # Five ticks of the idle family, a sample per tick (the first with no rate yet).
         'CowPages.ForkSample'     = {
             Watch-ForkPages -ReferenceId $family.Parent -DifferenceId $family.Child -Interval ([TimeSpan]::FromMilliseconds(200)) -Duration ([TimeSpan]::FromSeconds(1))
         }

@@ -1,5 +1,6 @@
-# Samples shaped like Watch-ForkPages' CowPages.ForkSample, for the report's time chart. Watch-ForkPages is on its
-# own branch; Export-CowReport reads samples by their property names, so these stand in for it. Dot-sourced.
+# Samples shaped like Watch-ForkPages' CowPages.ForkSample, with a known curve that a short watch of an idle fixture
+# cannot give, for the report's time chart: Export-CowReport reads samples by their property names, as it reads them
+# back from Export-Clixml. Its test of real Watch-ForkPages output is in Export-CowReport.Tests.ps1. Dot-sourced.
 
 function New-ForkSample {
     <#
