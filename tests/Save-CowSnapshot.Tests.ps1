@@ -53,7 +53,10 @@ Describe 'Save-CowSnapshot of the live page family' {
     }
 
     It 'pairs every frame of the family with an opaque id, no two frames with one id' {
-        $frames.LiveToSnapshot.Count | Should -BeGreaterThan 1000
+        # A frame the kernel moved between the live runs around the capture (compaction migrates pages when another
+        # test's VM wants memory) cannot be paired, and is left out; the rest must all be.
+        $frames.LiveToSnapshot.Count | Should -BeGreaterThan (0.85 * $saved.Info.Frames)
+        $saved.Info.Frames | Should -BeGreaterThan 1000
         $frames.SnapshotToLive.Count | Should -Be $frames.LiveToSnapshot.Count
         ($frames.SnapshotToLive.Keys | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual $saved.Info.Frames
     }
