@@ -170,17 +170,7 @@ public class SnapshotEncodingTests
     /// <summary>Decodes one process's tokens by wrapping them in a minimal valid snapshot and reading it back.</summary>
     internal static PagemapImage DecodeProcess(byte[] tokens)
     {
-        var body = new SnapshotBuffer();
-        SnapshotFiles.WriteKernelFacts(body);
-        body.WriteByte(SnapshotFormat.ProcessTag);
-        body.WriteVarint(42);
-        for (int text = 0; text < 4; text++)
-        {
-            body.WriteBytes(ReadOnlySpan<byte>.Empty);
-        }
-        SnapshotFiles.WriteProcessFacts(body);
-        body.WriteRaw(tokens);
-        body.WriteByte(SnapshotFormat.EndOfProcessesTag);
+        SnapshotBuffer body = OneProcessBody(tokens);
         // Frames for every id the generators use, all with empty words.
         body.WriteByte(1);
         body.WriteVarint(0);
@@ -198,6 +188,14 @@ public class SnapshotEncodingTests
     /// <summary>Decodes one process's tokens in a snapshot without frames, where zero-page marks belong.</summary>
     private static PagemapImage DecodeHidden(byte[] tokens)
     {
+        SnapshotBuffer body = OneProcessBody(tokens);
+        body.WriteByte(0);
+        return SnapshotFiles.ReadBody(body.Written.ToArray()).Processes[0].Pagemap;
+    }
+
+    /// <summary>A snapshot body up to its frames: the kernel facts and process 42 with empty texts and these tokens.</summary>
+    private static SnapshotBuffer OneProcessBody(byte[] tokens)
+    {
         var body = new SnapshotBuffer();
         SnapshotFiles.WriteKernelFacts(body);
         body.WriteByte(SnapshotFormat.ProcessTag);
@@ -209,8 +207,7 @@ public class SnapshotEncodingTests
         SnapshotFiles.WriteProcessFacts(body);
         body.WriteRaw(tokens);
         body.WriteByte(SnapshotFormat.EndOfProcessesTag);
-        body.WriteByte(0);
-        return SnapshotFiles.ReadBody(body.Written.ToArray()).Processes[0].Pagemap;
+        return body;
     }
 
     private static SnapshotBodyReader Reader(byte[] bytes) => new(new MemoryStream(bytes), bytes.Length);
