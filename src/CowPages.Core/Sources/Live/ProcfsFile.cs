@@ -51,26 +51,14 @@ internal sealed unsafe class ProcfsFile : IDisposable
         try
         {
             _handle.DangerousAddRef(ref added);
-            fixed (byte* start = buffer)
+            while (total < buffer.Length)
             {
-                while (total < buffer.Length)
+                int n = ReadOnce(buffer[total..], offset + total);
+                if (n == 0)
                 {
-                    nint n = LibC.PRead(_handle.Fd, start + total, buffer.Length - total, offset + total);
-                    if (n < 0)
-                    {
-                        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                        if (errno == LibC.EINTR)
-                        {
-                            continue;
-                        }
-                        throw Errno.ToException(errno, "read", Path, ProcessId);
-                    }
-                    if (n == 0)
-                    {
-                        break;
-                    }
-                    total += (int)n;
+                    break;
                 }
+                total += n;
             }
         }
         finally
@@ -81,6 +69,32 @@ internal sealed unsafe class ProcfsFile : IDisposable
             }
         }
         return total;
+    }
+
+    /// <summary>
+    /// One read into <paramref name="buffer"/>: at <paramref name="offset"/> (pread), or from the current position
+    /// when it is null (read, as procfs's seq files expect of a whole-file read). Retries on EINTR; 0 means end of
+    /// file. The caller holds a reference on the handle.
+    /// </summary>
+    private int ReadOnce(Span<byte> buffer, long? offset)
+    {
+        while (true)
+        {
+            nint n;
+            fixed (byte* start = buffer)
+            {
+                n = offset is long at ? LibC.PRead(_handle.Fd, start, buffer.Length, at) : LibC.Read(_handle.Fd, start, buffer.Length);
+            }
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno != LibC.EINTR)
+            {
+                throw Errno.ToException(errno, "read", Path, ProcessId);
+            }
+        }
     }
 
     /// <summary>Opens <paramref name="path"/>, reads it whole and closes it: for the small text files.</summary>
@@ -100,42 +114,7 @@ internal sealed unsafe class ProcfsFile : IDisposable
     public static int ReadInto(string path, Span<byte> buffer, int? processId = null)
     {
         using ProcfsFile file = Open(path, processId);
-        int length = 0;
-        bool added = false;
-        try
-        {
-            file._handle.DangerousAddRef(ref added);
-            while (length < buffer.Length)
-            {
-                nint n;
-                fixed (byte* start = buffer)
-                {
-                    n = LibC.Read(file._handle.Fd, start + length, buffer.Length - length);
-                }
-                if (n < 0)
-                {
-                    int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                    if (errno == LibC.EINTR)
-                    {
-                        continue;
-                    }
-                    throw Errno.ToException(errno, "read", path, processId);
-                }
-                if (n == 0)
-                {
-                    break;
-                }
-                length += (int)n;
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                file._handle.DangerousRelease();
-            }
-        }
-        return length;
+        return file.ReadAt(0, buffer);
     }
 
     /// <summary>Reads a text file from its current position to its end, as procfs's seq files expect.</summary>
@@ -153,25 +132,12 @@ internal sealed unsafe class ProcfsFile : IDisposable
                 {
                     Array.Resize(ref buffer, buffer.Length * 2);
                 }
-                nint n;
-                fixed (byte* start = buffer)
-                {
-                    n = LibC.Read(_handle.Fd, start + length, buffer.Length - length);
-                }
-                if (n < 0)
-                {
-                    int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                    if (errno == LibC.EINTR)
-                    {
-                        continue;
-                    }
-                    throw Errno.ToException(errno, "read", Path, ProcessId);
-                }
+                int n = ReadOnce(buffer.AsSpan(length), null);
                 if (n == 0)
                 {
                     break;
                 }
-                length += (int)n;
+                length += n;
             }
         }
         finally
