@@ -26,16 +26,25 @@ public sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
     }
 }
 
-/// <summary>Rejects a TimeSpan that is zero or negative, as a parameter validation error.</summary>
+/// <summary>
+/// Rejects a TimeSpan that is zero or negative, or longer than a year (which no watch needs, and whose schedule
+/// arithmetic would overflow near TimeSpan.MaxValue), as a parameter validation error.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ValidatePositiveTimeSpanAttribute : ValidateArgumentsAttribute
 {
+    private static readonly TimeSpan Longest = TimeSpan.FromDays(366);
+
     protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
     {
         if (arguments is TimeSpan span && span <= TimeSpan.Zero)
         {
             throw new ValidationMetadataException(
                 $"{span} is not a positive time span: give a time span greater than zero, such as 00:00:01 or a number of seconds (0.5).");
+        }
+        if (arguments is TimeSpan tooLong && tooLong > Longest)
+        {
+            throw new ValidationMetadataException($"{tooLong} is longer than a year (366 days), the longest time span a watch takes.");
         }
     }
 }

@@ -13,6 +13,8 @@ public sealed class SystemWatchClock : IWatchClock
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private readonly DateTimeOffset _origin = DateTimeOffset.Now;
 
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     public TimeSpan Elapsed => _watch.Elapsed;
 
     public DateTimeOffset Now => _origin + _watch.Elapsed;
@@ -32,7 +34,8 @@ public sealed class SystemWatchClock : IWatchClock
             }
             // The token's handle wakes the wait the moment Ctrl+C cancels it; a timed-out wait may end a little early,
             // hence the loop.
-            if (cancel.WaitHandle.WaitOne(remaining))
+            // A day at most per wait: WaitOne takes no more than int.MaxValue milliseconds (24.8 days).
+            if (cancel.WaitHandle.WaitOne(remaining < MaxWait ? remaining : MaxWait))
             {
                 return false;
             }
