@@ -1,4 +1,5 @@
 using CowPages.Sources;
+using CowPages.Walk;
 
 namespace CowPages.Fork;
 
@@ -20,6 +21,10 @@ public sealed class ForkBuffers
     /// <summary>Which pages of the chunk are the zero page, per side, where PAGEMAP_SCAN had to say (no frames).</summary>
     internal readonly bool[] ReferenceZero = new bool[ForkComparer.ChunkPages];
     internal readonly bool[] DifferenceZero = new bool[ForkComparer.ChunkPages];
+
+    /// <summary>The runs of zero pages PAGEMAP_SCAN reports, per side, for the comparers' zero-page finders.</summary>
+    internal readonly PageRegion[] ReferenceZeroRuns = new PageRegion[ZeroPageFinder.Regions];
+    internal readonly PageRegion[] DifferenceZeroRuns = new PageRegion[ZeroPageFinder.Regions];
 
     /// <summary>The union of both sides' runs, in address order: at most one per run of either side.</summary>
     internal readonly PageRegion[] Merged = new PageRegion[2 * ScanRuns];

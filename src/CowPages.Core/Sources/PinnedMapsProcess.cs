@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using CowPages.Sources;
 
-namespace CowPages.Snapshots;
+namespace CowPages.Sources;
 
 /// <summary>
 /// A process whose maps are fixed to the ones already read: the capture stores the maps text it read and walks exactly
-/// the mappings parsed from it, not those of a second read that may differ.
+/// the mappings parsed from it, not those of a second read that may differ; a watch reads the reference's maps once a
+/// tick, not once for each child it compares with it.
 /// </summary>
 internal sealed class PinnedMapsProcess : IProcessSource
 {

@@ -11,24 +11,31 @@ namespace CowPages.Walk;
 /// </summary>
 public sealed class ZeroPageFinder
 {
-    private const int Regions = 256;
+    /// <summary>Runs of zero pages asked of PAGEMAP_SCAN per call: the size of a region buffer handed in.</summary>
+    public const int Regions = 256;
 
     private static readonly PageScanQuery ZeroPages = new(PageCategories.PfnZero, 0, PageCategories.PfnZero);
 
     private readonly IProcessSource _process;
     private readonly IProcfsSource? _source;
-    private readonly PageRegion[] _regions = new PageRegion[Regions];
+    private readonly PageRegion[] _regions;
     private bool? _byPfn;
 
-    public ZeroPageFinder(IProcfsSource source, IProcessSource process)
+    /// <param name="regions">
+    /// Where PAGEMAP_SCAN's answers go, at least <see cref="Regions"/> long: a caller that makes a finder per
+    /// comparison (a watch, every child at every tick) hands in the same one; null allocates one.
+    /// </param>
+    public ZeroPageFinder(IProcfsSource source, IProcessSource process, PageRegion[]? regions = null)
     {
         _source = source;
         _process = process;
+        _regions = regions ?? new PageRegion[Regions];
     }
 
     private ZeroPageFinder(IProcessSource process)
     {
         _process = process;
+        _regions = new PageRegion[Regions];
         _byPfn = false;
     }
 

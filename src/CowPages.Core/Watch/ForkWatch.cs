@@ -85,9 +85,13 @@ public sealed class ForkWatch : IDisposable
                     yield break;
                 }
                 Discover();
+                if (PinReference() is not IProcessSource reference)
+                {
+                    yield break;
+                }
                 foreach (ChildSeries child in _series.Values.Where(s => !s.Failed).ToList())
                 {
-                    if (Sample(child, cancel) is not List<ForkSample> samples)
+                    if (Sample(child, reference, cancel) is not List<ForkSample> samples)
                     {
                         if (cancel.IsCancellationRequested || !ReferenceAlive())
                         {
@@ -155,6 +159,19 @@ public sealed class ForkWatch : IDisposable
         return true;
     }
 
+    /// <summary>The reference with this tick's maps, read once for all its children; null when it has exited.</summary>
+    private IProcessSource? PinReference()
+    {
+        try
+        {
+            return new PinnedMapsProcess(_reference!, _reference!.ReadMaps());
+        }
+        catch (ProcfsException e) when (e.Kind is ProcfsErrorKind.NotFound or ProcfsErrorKind.ProcessExited)
+        {
+            return null;
+        }
+    }
+
     /// <summary>False once the reference has exited, is a zombie, or its PID belongs to a new process.</summary>
     private bool ReferenceAlive()
     {
@@ -187,7 +204,8 @@ public sealed class ForkWatch : IDisposable
         {
             if (_series.TryGetValue(id, out ChildSeries? known))
             {
-                if (StillTheSame(known))
+                // A child that failed was reported once; it stays out of the samples while its PID is a child.
+                if (known.Failed || StillTheSame(known))
                 {
                     continue;
                 }
@@ -203,6 +221,12 @@ public sealed class ForkWatch : IDisposable
             {
                 // Exited between the lookup and the read.
                 process.Dispose();
+            }
+            catch (ProcfsException e)
+            {
+                // Unreadable (a hidepid mount, a child that changed user): an error for it, and the others go on.
+                _series[id] = new ChildSeries(process, TimeSpan.Zero) { Failed = true };
+                _failed(e);
             }
         }
     }
@@ -224,7 +248,7 @@ public sealed class ForkWatch : IDisposable
     /// Compares one child with the reference now. Null when there is nothing to yield: the child (or the reference)
     /// has exited, the child failed and was reported, or the watch was cancelled.
     /// </summary>
-    private List<ForkSample>? Sample(ChildSeries child, CancellationToken cancel)
+    private List<ForkSample>? Sample(ChildSeries child, IProcessSource reference, CancellationToken cancel)
     {
         // All three clocks read together, so that a sample's age and its place in the series agree.
         TimeSpan at = _clock.Elapsed - _origin;
@@ -238,7 +262,7 @@ public sealed class ForkWatch : IDisposable
                 End(child);
                 return null;
             }
-            using ForkComparer comparer = ForkComparer.Open(_source, _reference!, child.Process, PageSelection.All, _buffers, _settings.Method);
+            using ForkComparer comparer = ForkComparer.Open(_source, reference, child.Process, PageSelection.All, _buffers, _settings.Method);
             if (comparer.Segments.Count == 0)
             {
                 // A zombie: it has exited, and its parent has not reaped it yet.

@@ -34,6 +34,9 @@ internal sealed class SyntheticProcess : IProcessSource
     /// <summary>Set to make every read of the maps and pagemap fail as a process the reader may not trace does.</summary>
     public bool Denied { get; set; }
 
+    /// <summary>Its stat cannot be read either, as under a hidepid /proc mount.</summary>
+    public bool StatDenied { get; set; }
+
     /// <summary>Called before every pagemap read, so that a test can let time pass or change the process mid-walk.</summary>
     public Action? BeforePagemapRead { get; set; }
 
@@ -81,10 +84,16 @@ internal sealed class SyntheticProcess : IProcessSource
 
     public ProcessStatus ReadStatus() => Exited ? throw Gone("status") : new(Name, ParentId, State, (ulong)Words.Count * 4);
 
-    public TimeSpan ReadStartTime() => Exited ? throw Gone("stat") : StartTime;
+    public TimeSpan ReadStartTime() => Exited ? throw Gone("stat") : StatDenied ? throw Refused("stat") : StartTime;
 
-    public IReadOnlyList<MemoryMapping> ReadMaps() => Exited ? throw Gone("maps") : Denied ? throw Refused("maps")
-        : State == 'Z' ? new List<MemoryMapping>() : _maps.ToList();
+    public IReadOnlyList<MemoryMapping> ReadMaps()
+    {
+        MapsReads++;
+        return Exited ? throw Gone("maps") : Denied ? throw Refused("maps") : State == 'Z' ? new List<MemoryMapping>() : _maps.ToList();
+    }
+
+    /// <summary>How many times the maps were read.</summary>
+    public int MapsReads { get; private set; }
 
     /// <summary>Removes the mapping that starts at <paramref name="start"/> (munmap).</summary>
     public void Unmap(ulong start) => _maps.RemoveAll(m => m.Start == start);
