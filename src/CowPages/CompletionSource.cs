@@ -10,12 +10,13 @@ namespace CowPages;
 /// <summary>
 /// The snapshot a completer reads when the command line already binds -SnapshotPath, so that -Id, -DifferenceId and
 /// -Mapping complete to what the snapshot holds. The last snapshot read is kept while its file is unchanged: a tab
-/// press should not decode the whole file again.
+/// press should not decode the whole file again. It is kept weakly, since it holds every pagemap word of the file and a
+/// session may go on for days after its last tab press: the collector may take it, and the next press reads it again.
 /// </summary>
 internal static class CompletionSource
 {
     private static readonly object s_lock = new();
-    private static (string Path, DateTime Written, long Length, SnapshotSource Source)? s_last;
+    private static (string Path, DateTime Written, long Length, WeakReference<SnapshotSource> Source)? s_last;
 
     /// <summary>True when -SnapshotPath is bound; <paramref name="snapshot"/> is then the snapshot, or null if it cannot be read.</summary>
     internal static bool TryGetSnapshot(IDictionary fakeBoundParameters, out SnapshotSource? snapshot)
@@ -37,13 +38,14 @@ internal static class CompletionSource
             var file = new FileInfo(full);
             lock (s_lock)
             {
-                if (s_last is { } last && last.Path == full && last.Written == file.LastWriteTimeUtc && last.Length == file.Length)
+                if (s_last is { } last && last.Path == full && last.Written == file.LastWriteTimeUtc && last.Length == file.Length
+                    && last.Source.TryGetTarget(out SnapshotSource? kept))
                 {
-                    snapshot = last.Source;
+                    snapshot = kept;
                     return true;
                 }
                 snapshot = SnapshotSource.Open(full);
-                s_last = (full, file.LastWriteTimeUtc, file.Length, snapshot);
+                s_last = (full, file.LastWriteTimeUtc, file.Length, new WeakReference<SnapshotSource>(snapshot));
             }
         }
         catch (Exception e) when (e is ProcfsException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
