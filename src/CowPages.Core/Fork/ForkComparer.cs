@@ -209,9 +209,9 @@ public sealed class ForkComparer : IDisposable
                 continue;
             }
             _zeroPagesFound = Method == CowMethod.ExclusiveBit && segment.PrivateAnonymous
-                && (_referenceZeroPages ??= new ZeroPageFinder(_source, _reference))
+                && (_referenceZeroPages ??= new ZeroPageFinder(_source, _reference, _buffers.ReferenceZeroRuns))
                     .Find(segment.Reference!, chunkStart, referenceBuffer.AsSpan(0, gotDifference), _buffers.ReferenceZero)
-                && (_differenceZeroPages ??= new ZeroPageFinder(_source, _difference))
+                && (_differenceZeroPages ??= new ZeroPageFinder(_source, _difference, _buffers.DifferenceZeroRuns))
                     .Find(segment.Difference!, chunkStart, differenceBuffer.AsSpan(0, gotDifference), _buffers.DifferenceZero);
             yield return new ForkChunk(segment, chunkStart, referenceBuffer, differenceBuffer, gotDifference);
         }
