@@ -389,7 +389,7 @@ public sealed class SnapshotCapture : IDisposable
         for (int k = 0; k < n; k++)
         {
             ref FrameInfo frame = ref _newFrames[k];
-            if (_newExclusive[k] && frame.Found && (frame.Flags & Summary.CowCounters.LargeFolioFlags) == 0)
+            if (Summary.CowCounters.MappedOnceByExclusiveBit(_newExclusive[k], frame))
             {
                 frame.MapCount = 1;
                 continue;

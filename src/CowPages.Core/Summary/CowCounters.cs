@@ -32,6 +32,14 @@ public struct CowCounters
     internal const ulong LargeFolioFlags = (ulong)(PageFlags.CompoundHead | PageFlags.CompoundTail | PageFlags.Thp | PageFlags.Huge);
 
     /// <summary>
+    /// True when a present page's exclusive bit already says its frame is mapped once, so that its kpagecount word need
+    /// not be read (each costs the kernel over 100 ns). Large folios are left to kpagecount: there the bit and the count
+    /// follow different rules on 6.x.
+    /// </summary>
+    internal static bool MappedOnceByExclusiveBit(bool exclusive, in FrameInfo frame) =>
+        exclusive && frame.Found && ((ulong)frame.PageFlags & LargeFolioFlags) == 0;
+
+    /// <summary>
     /// Adds one page with what the kpage* files say about its frame (root). Pages without rmap accounting (map count 0:
     /// the zero page, VM_PFNMAP frames) are left out of Rss, as smaps leaves them out. Without
     /// <paramref name="ksmFlagTrusted"/> (a kernel that flags every anonymous page KSM) the KSM flag is ignored.

@@ -279,8 +279,7 @@ public sealed class CowSummarizer : IDisposable
             }
             int slot = next++;
             ref FrameInfo frame = ref _frames[slot];
-            // Large folios are left to kpagecount: there the bit and the count follow different rules on 6.x.
-            if (word.Exclusive && frame.Found && ((ulong)frame.PageFlags & CowCounters.LargeFolioFlags) == 0)
+            if (CowCounters.MappedOnceByExclusiveBit(word.Exclusive, frame))
             {
                 frame.MapCount = 1;
                 continue;
