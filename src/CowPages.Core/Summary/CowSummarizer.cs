@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,10 +25,13 @@ public sealed class CowSummarizer : IDisposable
     private const ulong OverlapSmapsKiB = 8 * 1024;
 
     private readonly IProcfsSource _source;
-    private readonly ulong[] _pfns = new ulong[PageWalker.DefaultChunkPages];
-    private readonly FrameInfo[] _frames = new FrameInfo[PageWalker.DefaultChunkPages];
-    private readonly int[] _countSlots = new int[PageWalker.DefaultChunkPages];
-    private readonly bool[] _zero = new bool[PageWalker.DefaultChunkPages];
+    // One chunk's worth of PFNs, frames, lookup slots and zero-page flags (5.6 MiB), rented on first need and returned
+    // on Dispose: a summarizer is made per command, and zeroing fresh arrays cost more (4 ms a command) than summarising
+    // a small process, while a kernel thread, or the exclusive-bit method, needs none or one of them.
+    private ulong[]? _pfns;
+    private FrameInfo[]? _frames;
+    private int[]? _countSlots;
+    private bool[]? _zero;
     private FrameReader? _reader;
 
     // An explicit -Method Pfn must not quietly become ExclusiveBit when the kernel hides the PFNs.
@@ -125,8 +129,9 @@ public sealed class CowSummarizer : IDisposable
             else
             {
                 // Private anonymous VMAs are counted on their own: the kernel's per-VMA figures may correct them.
-                zeroKnown &= zeroPages!.Find(chunk, _zero);
-                AddFromFlags(ref groups.For(chunk.Mapping, perVma: chunk.Mapping.IsPrivateAnonymous), chunk, _zero);
+                bool[] zero = _zero ??= Rent<bool>();
+                zeroKnown &= zeroPages!.Find(chunk, zero);
+                AddFromFlags(ref groups.For(chunk.Mapping, perVma: chunk.Mapping.IsPrivateAnonymous), chunk, zero);
             }
             observer.Progress(new ScanProgress(process.ProcessId, walker.PagesDone, walker.TotalPages, chunk.Mapping, chunk.FirstAddress));
         }
@@ -237,6 +242,9 @@ public sealed class CowSummarizer : IDisposable
     /// </summary>
     private bool AddExact(ref CowCounters sum, in PagemapChunk chunk, bool ksmFlagTrusted)
     {
+        _pfns ??= Rent<ulong>();
+        _frames ??= Rent<FrameInfo>();
+        _countSlots ??= Rent<int>();
         int n = 0;
         for (int i = 0; i < chunk.Count; i++)
         {
@@ -278,14 +286,14 @@ public sealed class CowSummarizer : IDisposable
                 continue;
             }
             int slot = next++;
-            ref FrameInfo frame = ref _frames[slot];
+            ref FrameInfo frame = ref _frames![slot];
             if (CowCounters.MappedOnceByExclusiveBit(word.Exclusive, frame))
             {
                 frame.MapCount = 1;
                 continue;
             }
-            _pfns[wanted] = word.Pfn;
-            _countSlots[wanted++] = slot;
+            _pfns![wanted] = word.Pfn;
+            _countSlots![wanted++] = slot;
         }
         if (wanted > 0)
         {
@@ -337,5 +345,20 @@ public sealed class CowSummarizer : IDisposable
     {
         _reader?.Dispose();
         _reader = null;
+        Return(ref _pfns);
+        Return(ref _frames);
+        Return(ref _countSlots);
+        Return(ref _zero);
+    }
+
+    private static T[] Rent<T>() => ArrayPool<T>.Shared.Rent(PageWalker.DefaultChunkPages);
+
+    private static void Return<T>(ref T[]? array)
+    {
+        if (array is not null)
+        {
+            ArrayPool<T>.Shared.Return(array);
+            array = null;
+        }
     }
 }
