@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Xunit;
 
 namespace CowPages.Core.Tests;
@@ -73,6 +74,9 @@ public class LiveProcessTests
         try
         {
             Assert.Contains(child.Id, source.ChildrenOf(Environment.ProcessId));
+            IReadOnlyDictionary<int, int> parents = source.ParentIds();
+            Assert.Equal(Environment.ProcessId, parents[child.Id]);
+            Assert.Equal(source.OpenProcess(Environment.ProcessId).ReadStatus().ParentId, parents[Environment.ProcessId]);
             using IProcessSource process = source.OpenProcess(child.Id);
             // stat counts in 10 ms ticks, so the start may read up to one tick before the uptime taken earlier.
             Assert.InRange(process.ReadStartTime(), before - TimeSpan.FromMilliseconds(10), source.ReadUptime());

@@ -3,28 +3,19 @@ using CowPages.Sources;
 
 namespace CowPages.Snapshots;
 
-/// <summary>Finds a process's descendants through the PPid in the status of every process the source knows.</summary>
+/// <summary>Finds a process's descendants through every process's PPid, read in one pass.</summary>
 public static class ProcessFamily
 {
     /// <summary>
     /// The processes of <paramref name="roots"/> in their order, each followed by its descendants (children before
-    /// grandchildren, by ascending PID), every PID once; an invalid PID (0 or less) stays, for the caller to report, without descendants. A process whose status cannot be read has no known children.
+    /// grandchildren, by ascending PID), every PID once; an invalid PID (0 or less) stays, for the caller to report,
+    /// without descendants. A process that cannot be read has no known children.
     /// </summary>
     public static List<int> WithDescendants(IProcfsSource source, IEnumerable<int> roots)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (int processId in source.ProcessIds())
+        foreach ((int processId, int parentId) in source.ParentIds())
         {
-            int parentId;
-            try
-            {
-                using IProcessSource process = source.OpenProcess(processId);
-                parentId = process.ReadStatus().ParentId;
-            }
-            catch (ProcfsException)
-            {
-                continue;
-            }
             if (!children.TryGetValue(parentId, out List<int>? list))
             {
                 children[parentId] = list = new List<int>();

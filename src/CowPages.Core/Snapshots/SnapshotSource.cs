@@ -15,6 +15,7 @@ public sealed class SnapshotSource : IProcfsSource
 {
     private readonly Dictionary<int, ProcessImage> _processes;
     private readonly int[] _processIds;
+    private Dictionary<int, int>? _parentIds;
 
     public SnapshotSource(string name, SnapshotImage image)
     {
@@ -53,7 +54,27 @@ public sealed class SnapshotSource : IProcfsSource
 
     /// <summary>The captured processes whose captured PPid is <paramref name="processId"/>.</summary>
     public IReadOnlyList<int> ChildrenOf(int processId) =>
-        _processIds.Where(id => OpenProcess(id).ReadStatus().ParentId == processId).ToArray();
+        ParentIds().Where(p => p.Value == processId).Select(p => p.Key).Order().ToArray();
+
+    /// <summary>The captured PPids, parsed from the captured status files once.</summary>
+    public IReadOnlyDictionary<int, int> ParentIds() => _parentIds ??= ReadParentIds();
+
+    private Dictionary<int, int> ReadParentIds()
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (int id in _processIds)
+        {
+            try
+            {
+                parents[id] = OpenProcess(id).ReadStatus().ParentId;
+            }
+            catch (ProcfsException)
+            {
+                // A damaged status text: that process has no known parent, as a live one that cannot be read.
+            }
+        }
+        return parents;
+    }
 
     /// <exception cref="NotSupportedException">Always: a snapshot records no clock, so nothing can be timed in it.</exception>
     public TimeSpan ReadUptime() => throw SnapshotProcess.NoClock(Name);

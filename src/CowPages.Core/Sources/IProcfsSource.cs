@@ -38,6 +38,13 @@ public interface IProcfsSource : IDisposable
     IReadOnlyList<int> ChildrenOf(int processId);
 
     /// <summary>
+    /// Every process's parent (PPid), keyed by PID, read in one pass: for whole families, where asking
+    /// <see cref="ChildrenOf"/> for each member would read every process once per member. A process that cannot be
+    /// read, or exits meanwhile, is left out.
+    /// </summary>
+    IReadOnlyDictionary<int, int> ParentIds();
+
+    /// <summary>
     /// The time since boot: now for the live kernel (CLOCK_BOOTTIME), at capture for a snapshot. Processes' start
     /// times (<see cref="IProcessSource.ReadStartTime"/>) count from the same origin.
     /// </summary>

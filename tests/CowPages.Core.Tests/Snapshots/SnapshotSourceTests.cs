@@ -13,6 +13,8 @@ public sealed class SnapshotSourceTests
         Assert.Equal(new[] { SyntheticSnapshot.Child, SyntheticSnapshot.Changed }, snapshot.ChildrenOf(SyntheticSnapshot.Parent));
         Assert.Empty(snapshot.ChildrenOf(SyntheticSnapshot.Child));
         Assert.Empty(snapshot.ChildrenOf(424242));
+        Assert.Equal(SyntheticSnapshot.Parent, snapshot.ParentIds()[SyntheticSnapshot.Child]);
+        Assert.Equal(1, snapshot.ParentIds()[SyntheticSnapshot.Parent]);
     }
 
     [Fact]

@@ -77,6 +77,8 @@ internal sealed class SyntheticSource : IProcfsSource
     public IReadOnlyList<int> ChildrenOf(int processId) =>
         Processes.Values.Where(p => p.ParentId == processId).Select(p => p.ProcessId).OrderBy(p => p).ToList();
 
+    public IReadOnlyDictionary<int, int> ParentIds() => Processes.Values.ToDictionary(p => p.ProcessId, p => p.ParentId);
+
     public TimeSpan ReadUptime() => Uptime();
 
     public IFrameSource OpenFrames(FrameFields fields) => FramesVisible

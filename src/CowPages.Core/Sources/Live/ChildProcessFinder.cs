@@ -59,11 +59,27 @@ internal static class ChildProcessFinder
     private static List<int> FromParentIds(int parentId)
     {
         var children = new List<int>();
+        foreach ((int pid, int parent) in ParentIds())
+        {
+            if (parent == parentId && pid != parentId)
+            {
+                children.Add(pid);
+            }
+        }
+        return children;
+    }
+
+    /// <summary>
+    /// Every process's PPid from its <c>stat</c>, whatever its PID: after the PID counter wraps, a child may have a
+    /// smaller one than its parent. A process that exits between the listing and the read is left out.
+    /// </summary>
+    public static Dictionary<int, int> ParentIds()
+    {
+        var parents = new Dictionary<int, int>();
         Span<byte> line = stackalloc byte[LiveProcess.StatBytes];
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
         {
-            // Every process, whatever its PID: after the PID counter wraps, a child may have a smaller one than its parent.
-            if (!int.TryParse(Path.GetFileName(dir.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == parentId)
+            if (!int.TryParse(Path.GetFileName(dir.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             {
                 continue;
             }
@@ -71,16 +87,13 @@ internal static class ChildProcessFinder
             try
             {
                 int length = ProcfsFile.ReadInto(path, line, pid);
-                if (StatParser.Parse(line[..length], path, pid).ParentId == parentId)
-                {
-                    children.Add(pid);
-                }
+                parents[pid] = StatParser.Parse(line[..length], path, pid).ParentId;
             }
             catch (ProcfsException)
             {
                 // The process exited between the directory listing and the read.
             }
         }
-        return children;
+        return parents;
     }
 }

@@ -60,6 +60,8 @@ public sealed class LiveProcfsSource : IProcfsSource
 
     public IReadOnlyList<int> ChildrenOf(int processId) => ChildProcessFinder.Find(processId);
 
+    public IReadOnlyDictionary<int, int> ParentIds() => ChildProcessFinder.ParentIds();
+
     public unsafe TimeSpan ReadUptime()
     {
         LibC.TimeSpec now;
