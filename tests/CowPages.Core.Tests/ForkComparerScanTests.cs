@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using CowPages.Core.Tests.Synthetic;
 using Xunit;
 using static CowPages.Core.Tests.Synthetic.Words;
@@ -79,8 +78,8 @@ public class ForkComparerScanTests
         ForkStateCounts counts = Count(_source, out ForkComparer comparer);
         Assert.Equal((ReservedPages / 2, ReservedPages / 2), (counts.Shared, counts.NotPresent));
         // The first window ends where the child's run buffer filled, 2048 pages in; everything after is read plainly.
-        Assert.InRange(comparer.SkippedPages, 0UL, (ulong)ForkComparer.ScanMergeGap);
-        Assert.InRange(child.WordsRead, (long)(ReservedPages - ForkComparer.ScanMergeGap), (long)ReservedPages);
+        Assert.InRange(comparer.SkippedPages, 0UL, (ulong)ScanWalk.MergeGap);
+        Assert.InRange(child.WordsRead, (long)(ReservedPages - ScanWalk.MergeGap), (long)ReservedPages);
     }
 
     [Fact]
@@ -92,17 +91,5 @@ public class ForkComparerScanTests
         Assert.Equal(0UL, counts.Total);
         Assert.NotEmpty(comparer.ChangedRanges);
         Assert.Equal(Reserved, comparer.ChangedRanges[0].Start);
-    }
-
-    [Fact]
-    public void MergingJoinsNeighboursCloserThanTheGapAndClipsAtTheLimit()
-    {
-        static PageRegion Run(ulong first, ulong pages) => new() { Start = first * Page, End = (first + pages) * Page };
-        PageRegion[] reference = { Run(0, 1), Run(100, 10), Run(1000, 5) };
-        PageRegion[] difference = { Run(2, 3), Run(300, 1), Run(1002, 50) };
-        var merged = new PageRegion[6];
-        int count = ForkComparer.Merge(reference, difference, 1010 * Page, merged);
-        Assert.Equal(new[] { (0UL, 5UL), (100UL, 110UL), (300UL, 301UL), (1000UL, 1010UL) },
-            merged.Take(count).Select(r => (r.Start / Page, r.End / Page)));
     }
 }

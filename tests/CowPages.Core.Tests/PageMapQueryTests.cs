@@ -70,7 +70,7 @@ public class PageMapQueryTests
         Assert.Equal(4096, plain);
         // Nine present pages, and the swapped page and guard marker beside each other: runs closer than the merge gap
         // are read together, and every word read is within such a run.
-        Assert.InRange(withScan, 11, 11 + 9 * (long)PageWalker.ScanMergeGap);
+        Assert.InRange(withScan, 11, 11 + 9 * (long)ScanWalk.MergeGap);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace CowPages.Fork;
 /// Compares two processes page by page at the same virtual addresses: both pagemaps are read in lockstep, chunk by
 /// chunk, over the ranges both have mapped under the same name.
 /// </summary>
-public sealed class ForkComparer : IDisposable
+public sealed class ForkComparer : IDisposable, IRangeScanner
 {
     /// <summary>
     /// Words per read and side: 32 KiB of pagemap each, describing 16 MiB of address space. Small on purpose: the
@@ -22,14 +22,8 @@ public sealed class ForkComparer : IDisposable
     /// </summary>
     public const int ChunkPages = 4096;
 
-    /// <summary>Segments smaller than this many pages (one page table, 2 MiB) are read without a scan.</summary>
-    internal const ulong ScanMinPages = 512;
-
     /// <summary>Pages one pair of scans looks at (1 GiB): a window, after which density is judged again.</summary>
     internal const ulong ScanWindowPages = 256 * 1024;
-
-    /// <summary>Runs closer than this many pages are read as one: the empty words between cost less than a call.</summary>
-    internal const ulong ScanMergeGap = 64;
 
     private readonly IProcfsSource _source;
     private readonly IProcessSource _reference;
@@ -122,59 +116,32 @@ public sealed class ForkComparer : IDisposable
         {
             yield break;
         }
-        _ = _buffers ?? throw new ObjectDisposedException(nameof(ForkComparer));
+        ForkBuffers buffers = _buffers ?? throw new ObjectDisposedException(nameof(ForkComparer));
         ulong page = PageGeometry.PageOf(segment.Start);
         ulong endPage = PageGeometry.PageOf(segment.End);
-        bool scan = skipEmpty && endPage - page >= ScanMinPages && _difference.CanScan && _reference.CanScan;
-        if (!scan)
+        ScanWalk walk = skipEmpty && endPage - page >= ScanWalk.MinPages && _difference.CanScan && _reference.CanScan
+            ? ScanWalk.Scanning(page, endPage, buffers.Merged, cancel)
+            : ScanWalk.Plain(page, endPage);
+        while (walk.Next(this, out ScanStep step))
         {
-            foreach (ForkChunk chunk in ReadBoth(segment, page, endPage, cancel))
+            switch (step.Kind)
             {
-                yield return chunk;
-            }
-            yield break;
-        }
-        while (page < endPage)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int runs = ScanBoth(page, endPage, out ulong windowEnd);
-            if (runs < 0)
-            {
-                // A side that cannot scan after all, or a scan that went nowhere: read the rest plainly.
-                foreach (ForkChunk chunk in ReadBoth(segment, page, endPage, cancel))
-                {
-                    yield return chunk;
-                }
-                yield break;
-            }
-            ulong window = windowEnd - page;
-            if (!StillMapped(segment, PageGeometry.AddressOf(page), PageGeometry.AddressOf(windowEnd)))
-            {
-                // Unmapped or replaced since the maps were read: the scans found nothing there that was selected.
-                page = windowEnd;
-                continue;
-            }
-            ulong covered = 0;
-            for (int i = 0; i < runs; i++)
-            {
-                ulong from = PageGeometry.PageOf(_buffers!.Merged[i].Start);
-                ulong to = PageGeometry.PageOf(_buffers.Merged[i].End);
-                covered += to - from;
-                foreach (ForkChunk chunk in ReadBoth(segment, from, to, cancel))
-                {
-                    yield return chunk;
-                }
-            }
-            _skippedPages += window - covered;
-            page = windowEnd;
-            // Mostly resident: the scans would skip little of the rest, and each walks the page tables once more.
-            if (covered * 2 >= window && page < endPage)
-            {
-                foreach (ForkChunk chunk in ReadBoth(segment, page, endPage, cancel))
-                {
-                    yield return chunk;
-                }
-                yield break;
+                case ScanStepKind.Window:
+                    if (!StillMapped(segment, PageGeometry.AddressOf(step.FirstPage), PageGeometry.AddressOf(step.EndPage)))
+                    {
+                        // Unmapped or replaced since the maps were read: the scans found nothing there that was selected.
+                        walk.SkipWindow();
+                    }
+                    break;
+                case ScanStepKind.Passed:
+                    _skippedPages += step.SkippedPages;
+                    break;
+                default:
+                    foreach (ForkChunk chunk in ReadBoth(segment, step.FirstPage, step.EndPage, cancel))
+                    {
+                        yield return chunk;
+                    }
+                    break;
             }
         }
     }
@@ -218,52 +185,31 @@ public sealed class ForkComparer : IDisposable
     }
 
     /// <summary>
-    /// Scans both sides from <paramref name="page"/> for pages present or swapped, and leaves in the buffers' merged
-    /// runs the union of what either found, neighbours closer than <see cref="ScanMergeGap"/> joined. Returns how many
-    /// runs, and in <paramref name="windowEnd"/> the page both scans got to (each stops when its run buffer fills);
-    /// -1 when either side cannot scan.
+    /// Scans both sides from <paramref name="page"/> for pages present or swapped, one window at most: the difference
+    /// first, then the reference as far as the difference got (each stops early when its run buffer fills).
     /// </summary>
-    private int ScanBoth(ulong page, ulong endPage, out ulong windowEnd)
+    ScanOutcome IRangeScanner.Scan(ulong page, ulong endPage, out ReadOnlySpan<PageRegion> first,
+        out ReadOnlySpan<PageRegion> second, out ulong windowEnd)
     {
         ForkBuffers b = _buffers!;
+        first = second = default;
         windowEnd = page;
         ulong start = PageGeometry.AddressOf(page);
         ulong end = PageGeometry.AddressOf(Math.Min(endPage, page + ScanWindowPages));
         int differenceRuns = _difference.ScanPagemap(start, end, PageScanQuery.NotEmpty, 0, b.DifferenceRuns, out ulong differenceEnd);
         if (differenceRuns < 0 || differenceEnd <= start || differenceEnd > end)
         {
-            return -1;
+            return ScanOutcome.Failed;
         }
         int referenceRuns = _reference.ScanPagemap(start, differenceEnd, PageScanQuery.NotEmpty, 0, b.ReferenceRuns, out ulong referenceEnd);
         if (referenceRuns < 0 || referenceEnd <= start || referenceEnd > differenceEnd)
         {
-            return -1;
+            return ScanOutcome.Failed;
         }
         windowEnd = PageGeometry.PageOf(referenceEnd);
-        return Merge(b.ReferenceRuns.AsSpan(0, referenceRuns), b.DifferenceRuns.AsSpan(0, differenceRuns), referenceEnd, b.Merged);
-    }
-
-    /// <summary>The union of two address-ordered run lists, clipped at <paramref name="limit"/>, near neighbours joined.</summary>
-    internal static int Merge(ReadOnlySpan<PageRegion> a, ReadOnlySpan<PageRegion> b, ulong limit, Span<PageRegion> merged)
-    {
-        const ulong gap = ScanMergeGap << PageGeometry.PageShift;
-        int count = 0, i = 0, j = 0;
-        while (i < a.Length || j < b.Length)
-        {
-            PageRegion next = j >= b.Length || (i < a.Length && a[i].Start <= b[j].Start) ? a[i++] : b[j++];
-            ulong runEnd = Math.Min(next.End, limit);
-            if (next.Start >= runEnd)
-            {
-                continue;
-            }
-            if (count > 0 && next.Start <= merged[count - 1].End + gap)
-            {
-                merged[count - 1].End = Math.Max(merged[count - 1].End, runEnd);
-                continue;
-            }
-            merged[count++] = new PageRegion { Start = next.Start, End = runEnd };
-        }
-        return count;
+        first = b.ReferenceRuns.AsSpan(0, referenceRuns);
+        second = b.DifferenceRuns.AsSpan(0, differenceRuns);
+        return ScanOutcome.Found;
     }
 
     /// <summary>True when both sides still map the segment's range; otherwise the range is recorded as changed.</summary>

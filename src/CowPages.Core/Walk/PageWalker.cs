@@ -11,22 +11,10 @@ namespace CowPages.Walk;
 /// Memory use is bounded by the chunk size and the mapping list, never by the size of the address space.
 /// Callers that need only present or swapped pages can ask it to skip empty ranges with <c>PAGEMAP_SCAN</c>.
 /// </summary>
-public sealed class PageWalker : IDisposable
+public sealed class PageWalker : IDisposable, IRangeScanner
 {
     /// <summary>Words per read: 1 MiB of pagemap, describing 512 MiB of address space.</summary>
     public const int DefaultChunkPages = 128 * 1024;
-
-    /// <summary>
-    /// Ranges smaller than this many pages (one page table, 2 MiB) are read without a scan: one read of their words
-    /// costs less than an ioctl and a read, which matters for processes with tens of thousands of small mappings.
-    /// </summary>
-    internal const ulong ScanMinPages = 512;
-
-    /// <summary>
-    /// Runs the scan returns that are closer than this many pages are read as one: the empty words between them cost
-    /// less than another system call.
-    /// </summary>
-    internal const ulong ScanMergeGap = 64;
 
     /// <summary>
     /// Small mappings no more than this many pages apart are read with one pread: the words of the hole between them
@@ -37,7 +25,9 @@ public sealed class PageWalker : IDisposable
     /// <summary>Runs asked of PAGEMAP_SCAN per call (24 bytes each).</summary>
     private const int ScanRegions = 1024;
 
+    // A scan's runs, and the same merged across small gaps: rented on the first scan, like the buffer below.
     private PageRegion[]? _regions;
+    private PageRegion[]? _mergedRuns;
 
     private readonly List<(MemoryMapping Mapping, ulong Start, ulong End)> _ranges;
     // Rented on the first chunk and returned on Dispose: a sweep over every process on the machine would otherwise
@@ -113,68 +103,61 @@ public sealed class PageWalker : IDisposable
         {
             (MemoryMapping mapping, ulong start, ulong end) = _ranges[index];
             ulong firstPage = start >> PageGeometry.PageShift;
-            ulong page = firstPage;
             ulong endPage = end >> PageGeometry.PageShift;
-            bool scan = skipEmpty && _process.CanScan && endPage - page >= ScanMinPages;
-            while (page < endPage)
+            ScanWalk walk = Scanned(firstPage, endPage, skipEmpty)
+                ? ScanWalk.Scanning(firstPage, endPage, _mergedRuns ??= ArrayPool<PageRegion>.Shared.Rent(ScanRegions), cancel)
+                : ScanWalk.Plain(firstPage, endPage);
+            while (walk.Next(this, out ScanStep step))
             {
-                cancel.ThrowIfCancellationRequested();
-                if (!scan)
+                if (step.Kind == ScanStepKind.Passed)
                 {
-                    int want = (int)Math.Min((ulong)_chunkPages, endPage - page);
-                    PagemapChunk chunk = ReadChunk(mapping, index, page, want, readAhead: page == firstPage, skipEmpty);
+                    PagesDone = before + (step.EndPage - firstPage);
+                    continue;
+                }
+                if (step.Kind == ScanStepKind.Window)
+                {
+                    continue;
+                }
+                for (ulong page = step.FirstPage; page < step.EndPage;)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    int want = (int)Math.Min((ulong)_chunkPages, step.EndPage - page);
+                    // A run's read stays within the run: reading ahead would read the gaps the scan skipped.
+                    bool readAhead = step.Kind == ScanStepKind.Rest && page == firstPage;
+                    PagemapChunk chunk = ReadChunk(mapping, index, page, want, readAhead, skipEmpty);
                     page += (ulong)chunk.Count;
                     PagesDone = before + (page - firstPage);
                     if (StillMapped(chunk))
                     {
                         yield return chunk;
                     }
-                    continue;
                 }
-
-                // At most one buffer's worth of pages per scan: a dense range then costs one short extra walk before the
-                // density test below turns scanning off for the rest of it.
-                _regions ??= ArrayPool<PageRegion>.Shared.Rent(ScanRegions);
-                int found = _process.ScanPagemap(page << PageGeometry.PageShift, endPage << PageGeometry.PageShift,
-                    PageScanQuery.NotEmpty, (ulong)_chunkPages, _regions.AsSpan(0, ScanRegions), out ulong walkEnd);
-                ulong walkEndPage = walkEnd >> PageGeometry.PageShift;
-                if (found < 0 || walkEndPage <= page || walkEndPage > endPage)
-                {
-                    scan = false;
-                    continue;
-                }
-                ulong covered = 0;
-                for (int r = 0; r < found;)
-                {
-                    ulong runStart = Math.Max(page, _regions[r].Start >> PageGeometry.PageShift);
-                    ulong runEnd = Math.Min(walkEndPage, _regions[r].End >> PageGeometry.PageShift);
-                    for (r++; r < found && (_regions[r].Start >> PageGeometry.PageShift) <= runEnd + ScanMergeGap; r++)
-                    {
-                        runEnd = Math.Min(walkEndPage, _regions[r].End >> PageGeometry.PageShift);
-                    }
-                    covered += runEnd - runStart;
-                    for (ulong at = runStart; at < runEnd;)
-                    {
-                        int want = (int)Math.Min((ulong)_chunkPages, runEnd - at);
-                        PagemapChunk chunk = ReadChunk(mapping, index, at, want, readAhead: false, skipEmpty);
-                        at += (ulong)chunk.Count;
-                        PagesDone = before + (at - firstPage);
-                        if (StillMapped(chunk))
-                        {
-                            yield return chunk;
-                        }
-                    }
-                }
-                // Mostly resident: the scan would skip little of the rest, and each scan walks the page tables once more.
-                if (covered * 2 >= walkEndPage - page)
-                {
-                    scan = false;
-                }
-                page = walkEndPage;
-                PagesDone = before + (page - firstPage);
             }
             before += endPage - firstPage;
         }
+    }
+
+    /// <summary>
+    /// Whether a range is walked by scanning: one rule for the walk and the read-ahead, which must not read into a range
+    /// the walk will scan.
+    /// </summary>
+    private bool Scanned(ulong firstPage, ulong endPage, bool skipEmpty) =>
+        skipEmpty && _process.CanScan && endPage - firstPage >= ScanWalk.MinPages;
+
+    /// <summary>
+    /// One scan of at most a buffer's worth of pages: a dense range then costs one short extra walk before the
+    /// density test turns scanning off for the rest of it.
+    /// </summary>
+    ScanOutcome IRangeScanner.Scan(ulong page, ulong endPage, out ReadOnlySpan<PageRegion> first,
+        out ReadOnlySpan<PageRegion> second, out ulong windowEnd)
+    {
+        _regions ??= ArrayPool<PageRegion>.Shared.Rent(ScanRegions);
+        int found = _process.ScanPagemap(page << PageGeometry.PageShift, endPage << PageGeometry.PageShift,
+            PageScanQuery.NotEmpty, (ulong)_chunkPages, _regions.AsSpan(0, ScanRegions), out ulong walkEnd);
+        windowEnd = walkEnd >> PageGeometry.PageShift;
+        first = found < 0 ? default : _regions.AsSpan(0, found);
+        second = default;
+        return found < 0 || windowEnd <= page || windowEnd > endPage ? ScanOutcome.Failed : ScanOutcome.Found;
     }
 
     /// <summary>
@@ -189,8 +172,8 @@ public sealed class PageWalker : IDisposable
         {
             ulong nextFirst = _ranges[next].Start >> PageGeometry.PageShift;
             ulong nextEnd = _ranges[next].End >> PageGeometry.PageShift;
-            bool scanned = skipEmpty && _process.CanScan && nextEnd - nextFirst >= ScanMinPages;
-            if (scanned || nextFirst < end || nextFirst - end > ReadMergeGap || nextEnd - first > (ulong)_chunkPages)
+            if (Scanned(nextFirst, nextEnd, skipEmpty) || nextFirst < end || nextFirst - end > ReadMergeGap
+                || nextEnd - first > (ulong)_chunkPages)
             {
                 break;
             }
@@ -263,6 +246,11 @@ public sealed class PageWalker : IDisposable
         {
             ArrayPool<PageRegion>.Shared.Return(_regions);
             _regions = null;
+        }
+        if (_mergedRuns is not null)
+        {
+            ArrayPool<PageRegion>.Shared.Return(_mergedRuns);
+            _mergedRuns = null;
         }
     }
 }
